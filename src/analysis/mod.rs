@@ -1,0 +1,3 @@
+//! Analysis: codebook x Dataset -> result tables. Returns data (`Table`s), never formatted text.
+
+pub mod summary;

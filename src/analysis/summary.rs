@@ -1,0 +1,481 @@
+//! Question summaries: for each question, its base, missing count, distribution and the
+//! statistics that suit its type, optionally by group, arranged by recommendation.
+
+use std::collections::BTreeMap;
+
+use crate::codebook::{Question, QuestionKind, Survey};
+use crate::dataset::{Column as DataColumn, Dataset};
+use crate::render::{Cell, ColumnKind, Table};
+use crate::stats::descriptive::describe;
+use crate::stats::histogram::Histogram;
+
+/// What the summary groups its rows by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+pub enum GroupBy {
+    Pilot,
+    Role,
+    Wave,
+    Round,
+}
+
+impl GroupBy {
+    fn header(self) -> &'static str {
+        match self {
+            GroupBy::Pilot => "Pilot",
+            GroupBy::Role => "Role",
+            GroupBy::Wave => "Wave",
+            GroupBy::Round => "Round",
+        }
+    }
+}
+
+/// A section of the summary: a title, a note that introduces it, and its questions.
+pub struct Section {
+    pub title: String,
+    pub note: Option<String>,
+    pub questions: Vec<usize>,
+}
+
+/// One section per recommendation (in file order) listing its tagged questions, restricted to
+/// `only` when it is not empty.
+pub fn sections_by_recommendation(
+    survey: &Survey,
+    recs: &[String],
+    only: &[usize],
+) -> Vec<Section> {
+    let tagged = survey.questions_by_recommendation();
+    survey
+        .recommendations
+        .iter()
+        .filter(|r| recs.is_empty() || recs.iter().any(|x| x.eq_ignore_ascii_case(&r.id)))
+        .filter_map(|r| {
+            let questions: Vec<usize> = tagged
+                .get(&r.id)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|q| only.is_empty() || only.contains(q))
+                .collect();
+            (!questions.is_empty()).then(|| Section {
+                title: format!("{} {}", r.id, r.short_name),
+                note: Some(format!("{}: {}", r.id, r.text)),
+                questions,
+            })
+        })
+        .collect()
+}
+
+/// Group labels in display order, and each row's group index.
+fn groups(survey: &Survey, data: &Dataset, by: Option<GroupBy>) -> (Vec<String>, Vec<usize>) {
+    let codebook = &survey.codebook;
+    let key_of = |i: usize| -> String {
+        match by {
+            None => String::new(),
+            Some(GroupBy::Pilot) => data.pilot_ids[data.pilot[i] as usize].clone(),
+            Some(GroupBy::Role) => codebook.roles[data.role[i] as usize].clone(),
+            Some(GroupBy::Wave) => codebook.waves[data.wave[i] as usize].clone(),
+            Some(GroupBy::Round) => {
+                let pilot = &data.pilot_ids[data.pilot[i] as usize];
+                survey
+                    .pilot(pilot)
+                    .map_or_else(|| "unknown".to_string(), |p| format!("round {}", p.round))
+            }
+        }
+    };
+    // Sort keys: codebook order for roles and waves, natural order otherwise.
+    let rank = |key: &str| -> (usize, String) {
+        let position = match by {
+            Some(GroupBy::Role) => codebook.roles.iter().position(|r| r == key),
+            Some(GroupBy::Wave) => codebook.waves.iter().position(|w| w == key),
+            _ => None,
+        };
+        (position.unwrap_or(usize::MAX), key.to_string())
+    };
+    let mut keys: BTreeMap<(usize, String), usize> = BTreeMap::new();
+    let row_keys: Vec<String> = (0..data.len()).map(key_of).collect();
+    for key in &row_keys {
+        keys.entry(rank(key)).or_insert(0);
+    }
+    let labels: Vec<String> = keys.keys().map(|(_, k)| k.clone()).collect();
+    for (i, (_, slot)) in keys.iter_mut().enumerate() {
+        *slot = i;
+    }
+    let index = row_keys.iter().map(|k| keys[&rank(k)]).collect();
+    (labels, index)
+}
+
+/// Options shared by every table of a summary.
+pub struct SummaryOptions {
+    pub by: Option<GroupBy>,
+    pub min_cell: u64,
+}
+
+/// The headline table: how many responses, pilots and waves are in scope, per role.
+pub fn overview(survey: &Survey, data: &Dataset) -> Table {
+    let codebook = &survey.codebook;
+    let mut table = Table::new("Responses in scope")
+        .column("Role", ColumnKind::Text)
+        .column("Responses", ColumnKind::Int)
+        .column("Pilots", ColumnKind::Int)
+        .column("Waves", ColumnKind::Int);
+    let mut add = |label: String, rows: Vec<usize>| {
+        let mut pilots: Vec<u32> = rows.iter().map(|&i| data.pilot[i]).collect();
+        pilots.sort_unstable();
+        pilots.dedup();
+        let mut waves: Vec<u8> = rows.iter().map(|&i| data.wave[i]).collect();
+        waves.sort_unstable();
+        waves.dedup();
+        table.rows.push(vec![
+            Cell::Text(label),
+            Cell::Int(rows.len() as i64),
+            Cell::Int(pilots.len() as i64),
+            Cell::Int(waves.len() as i64),
+        ]);
+    };
+    for (r, role) in codebook.roles.iter().enumerate() {
+        let rows: Vec<usize> = (0..data.len())
+            .filter(|&i| data.role[i] as usize == r)
+            .collect();
+        if !rows.is_empty() {
+            add(role.clone(), rows);
+        }
+    }
+    add("all".into(), (0..data.len()).collect());
+    table
+}
+
+/// The tables of one section: likert items (one table per scale), choice items, numeric
+/// items; text questions are counted in a footnote, never shown.
+pub fn section_tables(
+    survey: &Survey,
+    data: &Dataset,
+    section: &Section,
+    options: &SummaryOptions,
+) -> Vec<Table> {
+    let codebook = &survey.codebook;
+    let (group_labels, group_of) = groups(survey, data, options.by);
+    let mut tables = Vec::new();
+    let group_column = |t: Table| match options.by {
+        Some(by) => t.column(by.header(), ColumnKind::Text),
+        None => t,
+    };
+    let suppression_note = format!(
+        "s = suppressed: fewer than {} respondents answered (privacy.min_cell); every figure in that row is withheld.",
+        options.min_cell
+    );
+
+    // Likert items, one table per scale so the level columns line up.
+    let mut scales: Vec<usize> = section
+        .questions
+        .iter()
+        .filter_map(|&q| codebook.questions[q].scale)
+        .collect();
+    scales.dedup();
+    scales.sort_unstable();
+    scales.dedup();
+    for scale_index in scales {
+        let scale = &codebook.scales[scale_index];
+        let mut table = group_column(Table::new(format!(
+            "{} — rating items ({} scale)",
+            section.title, scale.id
+        )))
+        .column("Question", ColumnKind::Text)
+        .column("Base n", ColumnKind::Int)
+        .column("Missing", ColumnKind::Int);
+        for level in &scale.levels {
+            table = table.column(
+                format!("% {}", level.code),
+                ColumnKind::Percent { decimals: 1 },
+            );
+        }
+        table = table
+            .column("Mean", ColumnKind::Float { decimals: 2 })
+            .column("SD", ColumnKind::Float { decimals: 2 })
+            .column("Median", ColumnKind::Float { decimals: 1 })
+            .column(
+                format!("Top-{} %", scale.top_box),
+                ColumnKind::Percent { decimals: 1 },
+            )
+            .column(
+                format!("Bottom-{} %", scale.top_box),
+                ColumnKind::Percent { decimals: 1 },
+            );
+        let values: Vec<f64> = scale.levels.iter().map(|l| l.code as f64).collect();
+        let k = scale.levels.len();
+        let mut texts = Vec::new();
+        for &q in &section.questions {
+            let question = &codebook.questions[q];
+            if question.scale != Some(scale_index) {
+                continue;
+            }
+            texts.push(question_note(question));
+            let DataColumn::Levels(levels) = &data.columns[q] else {
+                continue;
+            };
+            for (g, label) in group_labels.iter().enumerate() {
+                let asked = asked_rows(data, question, &group_of, g);
+                if asked.is_empty() {
+                    continue;
+                }
+                let mut histogram = Histogram::new(k);
+                let mut missing = 0i64;
+                for &i in &asked {
+                    match levels[i] {
+                        0 => missing += 1,
+                        l => histogram.add(l as usize - 1),
+                    }
+                }
+                let mut row = group_cell(options.by, label);
+                row.push(Cell::Text(question.id.clone()));
+                if histogram.n() < options.min_cell {
+                    row.extend(std::iter::repeat_n(Cell::Suppressed, 2 + k + 5));
+                } else {
+                    row.push(Cell::Int(histogram.n() as i64));
+                    row.push(Cell::Int(missing));
+                    row.extend(histogram.percents().into_iter().map(Cell::opt_float));
+                    row.push(Cell::opt_float(histogram.mean(&values)));
+                    row.push(Cell::opt_float(histogram.sd(&values)));
+                    row.push(Cell::opt_float(histogram.median(&values)));
+                    row.push(Cell::opt_float(histogram.percent_of(k - scale.top_box..k)));
+                    row.push(Cell::opt_float(histogram.percent_of(0..scale.top_box)));
+                }
+                table.rows.push(row);
+            }
+        }
+        let level_names: Vec<String> = scale
+            .levels
+            .iter()
+            .map(|l| format!("{} = {}", l.code, l.label))
+            .collect();
+        table.footnotes.push(format!(
+            "Levels: {}. Base n = respondents asked the question who gave a rating; percentages are of the base. Missing = blank or a missing code (N/A, Don't know); excluded from every percentage. Top-{t} = the {t} highest levels, bottom-{t} the {t} lowest.",
+            level_names.join(", "),
+            t = scale.top_box
+        ));
+        finish(&mut table, texts, &suppression_note);
+        tables.push(table);
+    }
+
+    // Choice items: single, multi and yes/no, one row per option.
+    let choice_questions: Vec<usize> = section
+        .questions
+        .iter()
+        .copied()
+        .filter(|&q| {
+            matches!(
+                codebook.questions[q].kind,
+                QuestionKind::Single | QuestionKind::Multi | QuestionKind::YesNo
+            )
+        })
+        .collect();
+    if !choice_questions.is_empty() {
+        let mut table = group_column(Table::new(format!("{} — choice items", section.title)))
+            .column("Question", ColumnKind::Text)
+            .column("Option", ColumnKind::Text)
+            .column("n", ColumnKind::Int)
+            .column("%", ColumnKind::Percent { decimals: 1 })
+            .column("Base n", ColumnKind::Int)
+            .column("Missing", ColumnKind::Int);
+        let mut texts = Vec::new();
+        let mut any_multi = false;
+        for &q in &choice_questions {
+            let question = &codebook.questions[q];
+            texts.push(question_note(question));
+            any_multi |= question.kind == QuestionKind::Multi;
+            let labels = codebook.level_labels(question);
+            for (g, group) in group_labels.iter().enumerate() {
+                let asked = asked_rows(data, question, &group_of, g);
+                if asked.is_empty() {
+                    continue;
+                }
+                let mut counts = vec![0u64; labels.len()];
+                let mut base = 0u64;
+                let mut missing = 0i64;
+                match &data.columns[q] {
+                    DataColumn::Levels(levels) => {
+                        for &i in &asked {
+                            match levels[i] {
+                                0 => missing += 1,
+                                l => {
+                                    base += 1;
+                                    counts[l as usize - 1] += 1;
+                                }
+                            }
+                        }
+                    }
+                    DataColumn::Choices(sets) => {
+                        for &i in &asked {
+                            match sets[i] {
+                                0 => missing += 1,
+                                set => {
+                                    base += 1;
+                                    for (k, count) in counts.iter_mut().enumerate() {
+                                        *count += (set >> k) & 1;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    _ => continue,
+                }
+                let order: Vec<usize> = if question.kind == QuestionKind::YesNo {
+                    vec![1, 0]
+                } else {
+                    (0..labels.len()).collect()
+                };
+                for k in order {
+                    let mut row = group_cell(options.by, group);
+                    row.push(Cell::Text(question.id.clone()));
+                    row.push(Cell::Text(labels[k].clone()));
+                    if base < options.min_cell {
+                        row.extend(std::iter::repeat_n(Cell::Suppressed, 4));
+                    } else {
+                        row.push(Cell::Int(counts[k] as i64));
+                        row.push(Cell::Float(counts[k] as f64 * 100.0 / base as f64));
+                        row.push(Cell::Int(base as i64));
+                        row.push(Cell::Int(missing));
+                    }
+                    table.rows.push(row);
+                }
+            }
+        }
+        table.footnotes.push(
+            "Base n = respondents asked the question who answered it; % is of the base. Missing = blank or a missing code; excluded from the base."
+                .into(),
+        );
+        if any_multi {
+            table.footnotes.push(
+                "Select-all questions: % of respondents choosing each option, not % of answers; they may add up to more than 100."
+                    .into(),
+            );
+        }
+        finish(&mut table, texts, &suppression_note);
+        tables.push(table);
+    }
+
+    // Numeric items.
+    let numeric: Vec<usize> = section
+        .questions
+        .iter()
+        .copied()
+        .filter(|&q| codebook.questions[q].kind == QuestionKind::Numeric)
+        .collect();
+    if !numeric.is_empty() {
+        let float = ColumnKind::Float { decimals: 2 };
+        let number = ColumnKind::Number;
+        let mut table = group_column(Table::new(format!("{} — numeric items", section.title)))
+            .column("Question", ColumnKind::Text)
+            .column("Base n", ColumnKind::Int)
+            .column("Missing", ColumnKind::Int)
+            .column("Mean", float)
+            .column("SD", float)
+            .column("Median", number)
+            .column("Min", number)
+            .column("Max", number)
+            .column("Sum", number);
+        let mut texts = Vec::new();
+        for &q in &numeric {
+            let question = &codebook.questions[q];
+            texts.push(question_note(question));
+            let DataColumn::Numbers(values) = &data.columns[q] else {
+                continue;
+            };
+            for (g, group) in group_labels.iter().enumerate() {
+                let asked = asked_rows(data, question, &group_of, g);
+                if asked.is_empty() {
+                    continue;
+                }
+                let answered: Vec<f64> = asked.iter().map(|&i| values[i]).collect();
+                let described = describe(&answered);
+                let n = described.as_ref().map_or(0, |d| d.n);
+                let mut row = group_cell(options.by, group);
+                row.push(Cell::Text(question.id.clone()));
+                match described {
+                    Some(d) if n as u64 >= options.min_cell => {
+                        row.push(Cell::Int(n as i64));
+                        row.push(Cell::Int((asked.len() - n) as i64));
+                        row.extend([
+                            Cell::Float(d.mean),
+                            Cell::opt_float(d.sd),
+                            Cell::Float(d.median),
+                            Cell::Float(d.min),
+                            Cell::Float(d.max),
+                            Cell::Float(d.sum),
+                        ]);
+                    }
+                    _ => row.extend(std::iter::repeat_n(Cell::Suppressed, 8)),
+                }
+                table.rows.push(row);
+            }
+        }
+        table
+            .footnotes
+            .push("Base n = respondents asked the question who gave a number.".into());
+        finish(&mut table, texts, &suppression_note);
+        tables.push(table);
+    }
+
+    // Free text: counted only, never shown.
+    let text_questions: Vec<usize> = section
+        .questions
+        .iter()
+        .copied()
+        .filter(|&q| codebook.questions[q].kind == QuestionKind::Text)
+        .collect();
+    if !text_questions.is_empty() {
+        let mut table = Table::new(format!("{} — free-text items", section.title))
+            .column("Question", ColumnKind::Text)
+            .column("Answers", ColumnKind::Int);
+        let mut texts = Vec::new();
+        for &q in &text_questions {
+            let question = &codebook.questions[q];
+            texts.push(question_note(question));
+            if let DataColumn::Answered(answered) = &data.columns[q] {
+                let count = answered.iter().filter(|a| **a).count();
+                table.rows.push(vec![
+                    Cell::Text(question.id.clone()),
+                    Cell::Int(count as i64),
+                ]);
+            }
+        }
+        table
+            .footnotes
+            .push("Free-text answers are counted, never shown in summaries.".into());
+        finish(&mut table, texts, &suppression_note);
+        tables.push(table);
+    }
+    if let (Some(note), Some(first)) = (&section.note, tables.first_mut()) {
+        first.footnotes.insert(0, note.clone());
+    }
+    tables
+}
+
+/// Rows of group `g` whose role is asked `question` (and whose wave is, where the codebook
+/// restricts waves): the question's population, the base before missing answers.
+fn asked_rows(data: &Dataset, question: &Question, group_of: &[usize], g: usize) -> Vec<usize> {
+    (0..data.len())
+        .filter(|&i| {
+            group_of[i] == g
+                && question.roles.contains(&(data.role[i] as usize))
+                && (question.waves.is_empty() || question.waves.contains(&(data.wave[i] as usize)))
+        })
+        .collect()
+}
+
+fn group_cell(by: Option<GroupBy>, label: &str) -> Vec<Cell> {
+    match by {
+        Some(_) => vec![Cell::Text(label.to_string())],
+        None => Vec::new(),
+    }
+}
+
+fn question_note(question: &Question) -> String {
+    format!("{}: {}", question.id, question.text)
+}
+
+fn finish(table: &mut Table, texts: Vec<String>, suppression_note: &str) {
+    if table.has_suppressed() {
+        table.footnotes.push(suppression_note.to_string());
+    }
+    table.footnotes.extend(texts);
+}

@@ -1,0 +1,243 @@
+//! `mctrack import` and `mctrack validate`.
+
+use std::path::{Path, PathBuf};
+
+use super::{write_atomically, Context, Quiet};
+use crate::codebook::Survey;
+use crate::error::EXIT_REJECTED;
+use crate::ingest::{self, ParsedFile, RejectedRow};
+use crate::store::{ImportOutcome, Mode, Store};
+
+/// Import survey exports into the workspace store, each file all-or-nothing.
+///
+/// Example: mctrack import surveys/sample --skip-invalid
+#[derive(clap::Args)]
+pub struct Args {
+    /// CSV files, or folders searched for *.csv files.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Store the valid rows of a file with invalid rows, and write the invalid ones, with their
+    /// reasons, to a CSV file in the rejects folder.
+    #[arg(long)]
+    skip_invalid: bool,
+    /// Folder for rejected-rows files [default: the workspace's reports/rejected].
+    #[arg(long, value_name = "DIR")]
+    rejects: Option<PathBuf>,
+}
+
+/// Check survey exports as an import would, including against what is stored; write nothing.
+///
+/// Example: mctrack validate pilot-07-exit.csv
+#[derive(clap::Args)]
+pub struct ValidateArgs {
+    /// CSV files, or folders searched for *.csv files.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+}
+
+pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
+    let survey = ctx.survey()?;
+    let mut store = ctx.store()?;
+    let rejects_dir = match args.rejects {
+        Some(dir) => dir,
+        None => ctx.workspace()?.reports.join("rejected"),
+    };
+    let mode = if args.skip_invalid {
+        Mode::SkipInvalid
+    } else {
+        Mode::Strict
+    };
+    let tally = import_all(&survey, &mut store, &args.paths, mode, &rejects_dir)?;
+    finish(tally)
+}
+
+pub fn run_validate(ctx: &Context, args: ValidateArgs) -> anyhow::Result<i32> {
+    let survey = ctx.survey()?;
+    // Only an existing store is consulted: validating must not create one.
+    let mut store = match &ctx.workspace {
+        Some(ws) if ws.store.is_file() => Some(Store::open(&ws.store)?),
+        _ => None,
+    };
+    let mut tally = Tally::default();
+    for file in ingest::collect_csv_files(&args.paths)? {
+        let parsed = ingest::parse_path(&file, &survey)?;
+        report_parse(&parsed);
+        let outcome = match store.as_mut() {
+            Some(store) => store.import(&parsed, &survey.codebook, Mode::ValidateOnly)?,
+            None if !parsed.file_problems.is_empty() => ImportOutcome::Rejected {
+                problems: parsed.problems().cloned().collect(),
+            },
+            None => ImportOutcome::Checked {
+                accepted: parsed.responses.len(),
+                rejected: parsed.rejected.clone(),
+            },
+        };
+        match outcome {
+            ImportOutcome::Checked { accepted, rejected } => {
+                for reason in rejected.iter().flat_map(|r| &r.reasons) {
+                    eprintln!("{reason}");
+                }
+                if rejected.is_empty() {
+                    println!("valid {}: {accepted} responses", parsed.display_name);
+                } else {
+                    tally.rejected_files += 1;
+                    println!(
+                        "invalid {}: {} of {} rows have problems",
+                        parsed.display_name,
+                        rejected.len(),
+                        accepted + rejected.len()
+                    );
+                }
+            }
+            other => tally.record(&parsed, other, None)?,
+        }
+        tally.files += 1;
+    }
+    println!(
+        "{} file(s) checked: {} with problems, {} already imported; nothing was written",
+        tally.files, tally.rejected_files, tally.skipped_files
+    );
+    if tally.rejected_files > 0 {
+        return Err(Quiet(EXIT_REJECTED).into());
+    }
+    Ok(0)
+}
+
+#[derive(Default)]
+pub struct Tally {
+    pub files: usize,
+    pub imported_files: usize,
+    pub skipped_files: usize,
+    pub rejected_files: usize,
+    pub responses: usize,
+    pub rejected_rows: usize,
+}
+
+impl Tally {
+    fn record(
+        &mut self,
+        parsed: &ParsedFile,
+        outcome: ImportOutcome,
+        rejects_dir: Option<&Path>,
+    ) -> anyhow::Result<()> {
+        match outcome {
+            ImportOutcome::AlreadyImported(existing) => {
+                self.skipped_files += 1;
+                println!(
+                    "skipped {}: these exact bytes were imported as #{} ({}) on {}",
+                    parsed.display_name, existing.id, existing.file_name, existing.imported_at
+                );
+            }
+            ImportOutcome::Rejected { problems } => {
+                self.rejected_files += 1;
+                for problem in &problems {
+                    eprintln!("{problem}");
+                }
+                println!(
+                    "rejected {}: {} problem(s); nothing from this file was stored",
+                    parsed.display_name,
+                    problems.len()
+                );
+            }
+            ImportOutcome::Stored {
+                import_id,
+                accepted,
+                rejected,
+            } => {
+                self.imported_files += 1;
+                self.responses += accepted;
+                if rejected.is_empty() {
+                    println!(
+                        "imported {}: {accepted} responses (import #{import_id})",
+                        parsed.display_name
+                    );
+                } else {
+                    self.rejected_rows += rejected.len();
+                    for reason in rejected.iter().flat_map(|r| &r.reasons) {
+                        eprintln!("{reason}");
+                    }
+                    let dir = rejects_dir.unwrap_or(Path::new("."));
+                    let path = write_rejects(dir, parsed, &rejected)?;
+                    println!(
+                        "imported {}: {accepted} responses (import #{import_id}); {} row(s) rejected, written to {}",
+                        parsed.display_name,
+                        rejected.len(),
+                        path.display()
+                    );
+                }
+            }
+            ImportOutcome::Checked { .. } => {}
+        }
+        Ok(())
+    }
+}
+
+/// Imports every CSV file under `paths`, each in its own transaction.
+pub fn import_all(
+    survey: &Survey,
+    store: &mut Store,
+    paths: &[PathBuf],
+    mode: Mode,
+    rejects_dir: &Path,
+) -> anyhow::Result<Tally> {
+    let mut tally = Tally::default();
+    for file in ingest::collect_csv_files(paths)? {
+        let parsed = ingest::parse_path(&file, survey)?;
+        report_parse(&parsed);
+        let outcome = store.import(&parsed, &survey.codebook, mode)?;
+        tally.record(&parsed, outcome, Some(rejects_dir))?;
+        tally.files += 1;
+    }
+    Ok(tally)
+}
+
+/// Warnings and dropped identifier columns, which the user must hear about whatever happens.
+fn report_parse(parsed: &ParsedFile) {
+    for warning in &parsed.warnings {
+        eprintln!("warning: {}: {warning}", parsed.display_name);
+    }
+    let dropped = parsed.dropped_identifiers();
+    if !dropped.is_empty() {
+        eprintln!(
+            "privacy: {}: dropped identifier column(s) {}; their values are not read or stored",
+            parsed.display_name,
+            dropped
+                .iter()
+                .map(|d| format!("\"{d}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+}
+
+fn write_rejects(
+    dir: &Path,
+    parsed: &ParsedFile,
+    rejected: &[RejectedRow],
+) -> anyhow::Result<PathBuf> {
+    let stem = parsed
+        .path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "input".into());
+    let path = dir.join(format!("{stem}.rejected.csv"));
+    let bytes = crate::render::rejected_rows_csv(&parsed.kept_headers(), rejected)?;
+    write_atomically(&path, &bytes)?;
+    Ok(path)
+}
+
+fn finish(tally: Tally) -> anyhow::Result<i32> {
+    println!(
+        "{} file(s): {} imported, {} skipped as already imported, {} rejected; {} responses stored, {} row(s) rejected",
+        tally.files,
+        tally.imported_files,
+        tally.skipped_files,
+        tally.rejected_files,
+        tally.responses,
+        tally.rejected_rows
+    );
+    if tally.rejected_files > 0 {
+        return Err(Quiet(EXIT_REJECTED).into());
+    }
+    Ok(0)
+}

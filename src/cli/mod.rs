@@ -1,0 +1,162 @@
+//! The command line: clap definitions and one thin file per subcommand. Each parses its
+//! arguments, calls the library and hands the result to `render`.
+
+mod demo;
+mod import;
+mod imports;
+mod init;
+mod sample;
+mod summary;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
+
+use crate::codebook::Survey;
+use crate::error::Error;
+use crate::render::Format;
+use crate::store::Store;
+use crate::workspace::{self, Workspace};
+
+#[derive(Parser)]
+#[command(
+    name = "mctrack",
+    version,
+    about = "Survey evidence and recommendation tracking for micro-credential pilot programmes",
+    long_about = "Imports pilot survey exports, checks them against a codebook, maps every question to the eight recommendations of \"The future is micro\" (Gooch et al., 2022) and summarises them with small cells suppressed.",
+    after_help = "Start with `mctrack demo` in the repository, or `mctrack init` in a new folder."
+)]
+struct Cli {
+    /// Use this codebook instead of the workspace's (for example one written for a platform export).
+    #[arg(long, global = true, value_name = "FILE")]
+    codebook: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Init(init::Args),
+    Sample(sample::Args),
+    Import(import::Args),
+    Validate(import::ValidateArgs),
+    Imports(imports::Args),
+    Summary(summary::Args),
+    Demo(demo::Args),
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    let result = Context::new(cli.codebook).and_then(|ctx| match cli.command {
+        Command::Init(args) => init::run(&ctx, args),
+        Command::Sample(args) => sample::run(&ctx, args),
+        Command::Import(args) => import::run(&ctx, args),
+        Command::Validate(args) => import::run_validate(&ctx, args),
+        Command::Imports(args) => imports::run(&ctx, args),
+        Command::Summary(args) => summary::run(&ctx, args),
+        Command::Demo(args) => demo::run(&ctx, args),
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            if let Some(Quiet(code)) = e.downcast_ref::<Quiet>() {
+                return *code;
+            }
+            eprintln!("error: {e:#}");
+            e.downcast_ref::<Error>().map_or(1, Error::exit_code)
+        }
+    }
+}
+
+/// An error already reported line by line; only its exit code remains to be given.
+#[derive(Debug)]
+struct Quiet(i32);
+
+impl std::fmt::Display for Quiet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "input rejected")
+    }
+}
+
+impl std::error::Error for Quiet {}
+
+/// What every command may need: the workspace, if any, and the codebook override.
+pub struct Context {
+    workspace: Option<Workspace>,
+    codebook: Option<PathBuf>,
+}
+
+impl Context {
+    fn new(codebook: Option<PathBuf>) -> anyhow::Result<Context> {
+        let cwd = std::env::current_dir()?;
+        Ok(Context {
+            workspace: Workspace::find(&cwd)?,
+            codebook,
+        })
+    }
+
+    fn survey(&self) -> anyhow::Result<Survey> {
+        Ok(workspace::load_survey(
+            self.workspace.as_ref(),
+            self.codebook.as_deref(),
+        )?)
+    }
+
+    fn workspace(&self) -> anyhow::Result<&Workspace> {
+        self.workspace.as_ref().ok_or_else(|| {
+            Error::Invalid(format!(
+                "no {} found in this folder or its parents; run `mctrack init` to create a workspace",
+                workspace::CONFIG_FILE
+            ))
+            .into()
+        })
+    }
+
+    fn store(&self) -> anyhow::Result<Store> {
+        Ok(Store::open(&self.workspace()?.store)?)
+    }
+}
+
+/// Where a command's table output goes: a file given with `-o`, or stdout.
+fn emit(
+    output: Option<&Path>,
+    format: Format,
+    heading: &str,
+    tables: &[crate::render::Table],
+) -> anyhow::Result<()> {
+    match output {
+        Some(path) => {
+            let mut bytes = Vec::new();
+            crate::render::write(&mut bytes, format, heading, tables)?;
+            write_atomically(path, &bytes)?;
+            eprintln!("wrote {}", path.display());
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            crate::render::write(&mut lock, format, heading, tables)?;
+            lock.flush()?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`, so that a
+/// reader never sees half a file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> crate::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}

@@ -1,0 +1,136 @@
+//! The one in-memory form of responses that analysis reads, whether they came from the store
+//! or straight from files. Columnar and compact: a level code is one byte, a multi-select answer
+//! one 64-bit set, so that a million responses fit comfortably.
+
+use crate::codebook::{Codebook, QuestionKind};
+use crate::ingest::mapping::Answer;
+use crate::ingest::Response;
+
+/// The answers to one question, one entry per response.
+#[derive(Debug, Clone)]
+pub enum Column {
+    /// Likert, single and yes/no: the 1-based level, 0 when missing.
+    Levels(Vec<u8>),
+    /// Multi-select: bit k for option k, 0 when missing.
+    Choices(Vec<u64>),
+    /// Numeric: NaN when missing.
+    Numbers(Vec<f64>),
+    /// Free text is never loaded for analysis; only whether it was answered.
+    Answered(Vec<bool>),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    pub respondent_ids: Vec<String>,
+    /// Distinct pilot ids; `pilot` holds indices into it.
+    pub pilot_ids: Vec<String>,
+    pub pilot: Vec<u32>,
+    /// Indices into the codebook's waves and roles.
+    pub wave: Vec<u8>,
+    pub role: Vec<u8>,
+    /// Present when any response carried a weight; a missing weight counts as 1.
+    pub weight: Option<Vec<f64>>,
+    /// One column per codebook question, in codebook order.
+    pub columns: Vec<Column>,
+}
+
+impl Dataset {
+    pub fn new(codebook: &Codebook) -> Dataset {
+        let columns = codebook
+            .questions
+            .iter()
+            .map(|q| match q.kind {
+                QuestionKind::Likert | QuestionKind::Single | QuestionKind::YesNo => {
+                    Column::Levels(Vec::new())
+                }
+                QuestionKind::Multi => Column::Choices(Vec::new()),
+                QuestionKind::Numeric => Column::Numbers(Vec::new()),
+                QuestionKind::Text => Column::Answered(Vec::new()),
+            })
+            .collect();
+        Dataset {
+            columns,
+            ..Dataset::default()
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.respondent_ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.respondent_ids.is_empty()
+    }
+
+    /// Appends one response. `answers` must follow the codebook the dataset was made for.
+    pub fn push(&mut self, response: &Response) {
+        let pilot = match self.pilot_ids.iter().position(|p| *p == response.pilot) {
+            Some(i) => i,
+            None => {
+                self.pilot_ids.push(response.pilot.clone());
+                self.pilot_ids.len() - 1
+            }
+        };
+        let row = self.respondent_ids.len();
+        self.respondent_ids.push(response.respondent_id.clone());
+        self.pilot.push(pilot as u32);
+        self.wave.push(response.wave as u8);
+        self.role.push(response.role as u8);
+        match (&mut self.weight, response.weight) {
+            (Some(weights), w) => weights.push(w.unwrap_or(1.0)),
+            (None, Some(w)) => {
+                let mut weights = vec![1.0; row];
+                weights.push(w);
+                self.weight = Some(weights);
+            }
+            (None, None) => {}
+        }
+        for (column, answer) in self.columns.iter_mut().zip(&response.answers) {
+            match column {
+                Column::Levels(v) => v.push(match answer {
+                    Answer::Level(l) => *l,
+                    _ => 0,
+                }),
+                Column::Choices(v) => v.push(match answer {
+                    Answer::Choices(s) => *s,
+                    _ => 0,
+                }),
+                Column::Numbers(v) => v.push(match answer {
+                    Answer::Number(x) => *x,
+                    _ => f64::NAN,
+                }),
+                Column::Answered(v) => v.push(matches!(answer, Answer::Text(_))),
+            }
+        }
+    }
+
+    /// The rows kept by `keep`, as a new dataset.
+    pub fn filter(&self, keep: impl Fn(usize) -> bool) -> Dataset {
+        let rows: Vec<usize> = (0..self.len()).filter(|&i| keep(i)).collect();
+        let pick = |v: &Vec<u8>| rows.iter().map(|&i| v[i]).collect();
+        Dataset {
+            respondent_ids: rows
+                .iter()
+                .map(|&i| self.respondent_ids[i].clone())
+                .collect(),
+            pilot_ids: self.pilot_ids.clone(),
+            pilot: rows.iter().map(|&i| self.pilot[i]).collect(),
+            wave: pick(&self.wave),
+            role: pick(&self.role),
+            weight: self
+                .weight
+                .as_ref()
+                .map(|w| rows.iter().map(|&i| w[i]).collect()),
+            columns: self
+                .columns
+                .iter()
+                .map(|c| match c {
+                    Column::Levels(v) => Column::Levels(pick(v)),
+                    Column::Choices(v) => Column::Choices(rows.iter().map(|&i| v[i]).collect()),
+                    Column::Numbers(v) => Column::Numbers(rows.iter().map(|&i| v[i]).collect()),
+                    Column::Answered(v) => Column::Answered(rows.iter().map(|&i| v[i]).collect()),
+                })
+                .collect(),
+        }
+    }
+}

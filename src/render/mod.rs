@@ -1,0 +1,91 @@
+//! Output. One `Table` type serves every format, the way hyperfine's exporters share one
+//! result type; adding a format touches this module alone. Nothing outside `render/` formats
+//! numbers for people.
+
+mod csv_out;
+mod json;
+mod markdown;
+mod table;
+mod terminal;
+
+use std::io::Write;
+
+pub use table::{Cell, Column, ColumnKind, Table};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+    Markdown,
+}
+
+/// Writes `tables` in `format`. `heading` introduces the whole output (terminal, Markdown).
+pub fn write(
+    out: &mut dyn Write,
+    format: Format,
+    heading: &str,
+    tables: &[Table],
+) -> std::io::Result<()> {
+    match format {
+        Format::Table => terminal::write(out, heading, tables),
+        Format::Csv => csv_out::write(out, tables),
+        Format::Json => json::write(out, heading, tables),
+        Format::Markdown => markdown::write(out, heading, tables),
+    }
+}
+
+/// The text a person reads for a cell: numbers rounded to the column's decimals, thousands
+/// not separated (so values paste cleanly into spreadsheets).
+pub fn display(cell: &Cell, kind: ColumnKind) -> String {
+    match cell {
+        Cell::Text(s) => s.clone(),
+        Cell::Int(i) => i.to_string(),
+        Cell::Float(x) => match kind {
+            ColumnKind::Float { decimals } | ColumnKind::Percent { decimals } => {
+                format!("{x:.decimals$}")
+            }
+            ColumnKind::Number | ColumnKind::Int | ColumnKind::Text => format!("{x}"),
+        },
+        Cell::Empty => String::new(),
+        Cell::Suppressed => SUPPRESSED_MARK.to_string(),
+    }
+}
+
+/// The rejected-rows file: the source row, the reasons, then the row's fields as read
+/// (identifier columns already removed), neutralised against formula injection.
+pub fn rejected_rows_csv(
+    headers: &[&str],
+    rejected: &[crate::ingest::RejectedRow],
+) -> std::io::Result<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["source_row".to_string(), "problems".to_string()];
+    header.extend(headers.iter().map(|h| csv_out::neutralise(h)));
+    writer.write_record(&header)?;
+    for row in rejected {
+        let reasons: Vec<String> = row
+            .reasons
+            .iter()
+            .map(|p| {
+                let column = if p.column.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}: ", p.column)
+                };
+                format!("{column}\"{}\" — expected {}", p.value, p.expected)
+            })
+            .collect();
+        let mut record = vec![
+            row.source_row.to_string(),
+            csv_out::neutralise(&reasons.join("; ")),
+        ];
+        record.extend(row.fields.iter().map(|f| csv_out::neutralise(f)));
+        writer.write_record(&record)?;
+    }
+    writer
+        .into_inner()
+        .map_err(|e| std::io::Error::other(e.to_string()))
+}
+
+/// How a suppressed figure is shown in every human-readable format.
+pub const SUPPRESSED_MARK: &str = "s";

@@ -1,0 +1,538 @@
+//! The embedded SQLite store. One file, queryable from the `sqlite3` shell (schema in the
+//! README). Every import is one transaction: a file is either fully stored, with its
+//! provenance, or not at all.
+//!
+//! Layout: `responses` has one row per response, with the metadata columns and then one column
+//! per codebook question, named by the question id. A wide table needs one insert per response
+//! instead of one per answer, and reads back in one scan; new questions add columns.
+
+mod schema;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection, ErrorCode, TransactionBehavior};
+
+use crate::codebook::{Codebook, QuestionKind};
+use crate::dataset::Dataset;
+use crate::error::{Error, Result};
+use crate::ingest::mapping::Answer;
+use crate::ingest::{ParsedFile, Problem, RejectedRow, Response};
+pub use schema::quote_ident;
+
+pub struct Store {
+    path: PathBuf,
+    conn: Connection,
+}
+
+/// One row of the `imports` table.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ImportRecord {
+    pub id: i64,
+    pub file_name: String,
+    pub sha256: String,
+    pub format: String,
+    pub encoding: String,
+    pub imported_at: String,
+    pub rows_accepted: i64,
+    pub rows_rejected: i64,
+    pub codebook_version: String,
+    pub dropped_columns: String,
+}
+
+/// What an import did.
+#[derive(Debug)]
+pub enum ImportOutcome {
+    /// The same bytes were imported before; nothing was written.
+    AlreadyImported(ImportRecord),
+    /// Stored. `rejected` lists the rows left out (only with skip-invalid).
+    Stored {
+        import_id: i64,
+        accepted: usize,
+        rejected: Vec<RejectedRow>,
+    },
+    /// Nothing was stored; `problems` says why.
+    Rejected { problems: Vec<Problem> },
+    /// Validation only: what an import would store; nothing was written.
+    Checked {
+        accepted: usize,
+        rejected: Vec<RejectedRow>,
+    },
+}
+
+/// How an import treats invalid rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Any invalid row rejects the whole file.
+    Strict,
+    /// Store the valid rows and report the others.
+    SkipInvalid,
+    /// Run every check, including those against the store, and write nothing.
+    ValidateOnly,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path`.
+    pub fn open(path: &Path) -> Result<Store> {
+        let conn = Connection::open(path).map_err(|e| store_error(path, e))?;
+        let store = Store {
+            path: path.to_path_buf(),
+            conn,
+        };
+        store
+            .conn
+            .busy_timeout(Duration::from_secs(30))
+            .and_then(|_| store.conn.execute_batch(schema::PRAGMAS))
+            .and_then(|_| store.conn.execute_batch(schema::CREATE))
+            .map_err(|e| store.error(e))?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn error(&self, e: rusqlite::Error) -> Error {
+        store_error(&self.path, e)
+    }
+
+    pub fn find_import_by_hash(&self, sha256: &str) -> Result<Option<ImportRecord>> {
+        Ok(self
+            .list_imports_where("WHERE sha256 = ?1", params![sha256])?
+            .into_iter()
+            .next())
+    }
+
+    pub fn list_imports(&self) -> Result<Vec<ImportRecord>> {
+        self.list_imports_where("ORDER BY id", params![])
+    }
+
+    fn list_imports_where(
+        &self,
+        clause: &str,
+        params: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<ImportRecord>> {
+        let sql = format!(
+            "SELECT id, file_name, sha256, format, encoding, imported_at, rows_accepted, rows_rejected, codebook_version, dropped_columns FROM imports {clause}"
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.error(e))?;
+        let rows = stmt
+            .query_map(params, |r| {
+                Ok(ImportRecord {
+                    id: r.get(0)?,
+                    file_name: r.get(1)?,
+                    sha256: r.get(2)?,
+                    format: r.get(3)?,
+                    encoding: r.get(4)?,
+                    imported_at: r.get(5)?,
+                    rows_accepted: r.get(6)?,
+                    rows_rejected: r.get(7)?,
+                    codebook_version: r.get(8)?,
+                    dropped_columns: r.get(9)?,
+                })
+            })
+            .map_err(|e| self.error(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.error(e))
+    }
+
+    /// Removes one import and all its responses, in one transaction. Returns how many
+    /// responses went with it.
+    pub fn remove_import(&mut self, id: i64) -> Result<usize> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| store_error(&path, e))?;
+        let exists: bool = tx
+            .query_row(
+                "SELECT EXISTS(SELECT 1 FROM imports WHERE id = ?1)",
+                [id],
+                |r| r.get(0),
+            )
+            .map_err(|e| store_error(&path, e))?;
+        if !exists {
+            return Err(Error::Invalid(format!(
+                "there is no import #{id}; `mctrack imports` lists them"
+            )));
+        }
+        let removed = tx
+            .execute("DELETE FROM responses WHERE import_id = ?1", [id])
+            .map_err(|e| store_error(&path, e))?;
+        tx.execute("DELETE FROM imports WHERE id = ?1", [id])
+            .map_err(|e| store_error(&path, e))?;
+        tx.commit().map_err(|e| store_error(&path, e))?;
+        Ok(removed)
+    }
+
+    /// Imports one parsed file under `mode`, all or nothing.
+    pub fn import(
+        &mut self,
+        parsed: &ParsedFile,
+        codebook: &Codebook,
+        mode: Mode,
+    ) -> Result<ImportOutcome> {
+        if let Some(existing) = self.find_import_by_hash(&parsed.sha256)? {
+            return Ok(ImportOutcome::AlreadyImported(existing));
+        }
+        if !parsed.file_problems.is_empty() || (mode == Mode::Strict && !parsed.rejected.is_empty())
+        {
+            return Ok(ImportOutcome::Rejected {
+                problems: parsed.problems().cloned().collect(),
+            });
+        }
+        let path = self.path.clone();
+        let err = |e| store_error(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        schema::ensure_question_columns(&tx, codebook).map_err(err)?;
+        let dropped = parsed.dropped_identifiers().join("; ");
+        tx.execute(
+            "INSERT INTO imports (file_name, sha256, format, encoding, imported_at, rows_accepted, rows_rejected, codebook_version, dropped_columns)
+             VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, ?6, ?7)",
+            params![
+                parsed.display_name,
+                parsed.sha256,
+                parsed.format,
+                parsed.encoding,
+                chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+                codebook.version,
+                dropped,
+            ],
+        )
+        .map_err(err)?;
+        let import_id = tx.last_insert_rowid();
+        let mut rejected = parsed.rejected.clone();
+        let mut accepted = 0usize;
+        let mut duplicates = Vec::new();
+        {
+            let question_columns: Vec<String> = codebook
+                .questions
+                .iter()
+                .filter(|q| q.kind != QuestionKind::Text)
+                .map(|q| quote_ident(&q.id))
+                .collect();
+            let placeholders = vec!["?"; 8 + question_columns.len()].join(", ");
+            let sql = format!(
+                "INSERT INTO responses (import_id, source_row, respondent_id, pilot_id, wave, role, submitted_date, weight{}{}) VALUES ({placeholders})",
+                if question_columns.is_empty() { "" } else { ", " },
+                question_columns.join(", ")
+            );
+            let mut insert = tx.prepare(&sql).map_err(err)?;
+            let mut insert_text = tx
+                .prepare("INSERT INTO text_answers (response_id, question_id, value) VALUES (?1, ?2, ?3)")
+                .map_err(err)?;
+            let mut values: Vec<Value> = Vec::with_capacity(8 + question_columns.len());
+            for response in &parsed.responses {
+                values.clear();
+                push_response_values(&mut values, import_id, response, codebook);
+                match insert.execute(params_from_iter(values.iter())) {
+                    Ok(_) => {}
+                    Err(rusqlite::Error::SqliteFailure(e, _))
+                        if e.code == ErrorCode::ConstraintViolation =>
+                    {
+                        duplicates.push(response);
+                        continue;
+                    }
+                    Err(e) => return Err(err(e)),
+                }
+                let response_id = tx.last_insert_rowid();
+                for (question, answer) in codebook.questions.iter().zip(&response.answers) {
+                    if let Answer::Text(text) = answer {
+                        insert_text
+                            .execute(params![response_id, question.id, text])
+                            .map_err(err)?;
+                    }
+                }
+                accepted += 1;
+            }
+        }
+        for response in duplicates {
+            let first = import_holding(&tx, response, codebook).map_err(err)?;
+            let header = parsed
+                .columns
+                .iter()
+                .find(|c| {
+                    c.target
+                        == crate::ingest::mapping::ColumnTarget::Meta(
+                            crate::ingest::mapping::MetaField::RespondentId,
+                        )
+                })
+                .map(|c| c.header.clone())
+                .unwrap_or_default();
+            rejected.push(RejectedRow {
+                source_row: response.source_row,
+                fields: Vec::new(),
+                reasons: vec![Problem {
+                    file: parsed.display_name.clone(),
+                    row: response.source_row,
+                    column: header,
+                    value: response.respondent_id.clone(),
+                    expected: format!(
+                        "a respondent not yet stored for pilot {} wave {}; import #{first} already holds this id",
+                        response.pilot, codebook.waves[response.wave]
+                    ),
+                }],
+            });
+        }
+        rejected.sort_by_key(|r| r.source_row);
+        if mode == Mode::ValidateOnly {
+            tx.rollback().map_err(err)?;
+            return Ok(ImportOutcome::Checked { accepted, rejected });
+        }
+        if mode == Mode::Strict && !rejected.is_empty() {
+            tx.rollback().map_err(err)?;
+            return Ok(ImportOutcome::Rejected {
+                problems: rejected.into_iter().flat_map(|r| r.reasons).collect(),
+            });
+        }
+        tx.execute(
+            "UPDATE imports SET rows_accepted = ?1, rows_rejected = ?2 WHERE id = ?3",
+            params![accepted as i64, rejected.len() as i64, import_id],
+        )
+        .map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(ImportOutcome::Stored {
+            import_id,
+            accepted,
+            rejected,
+        })
+    }
+
+    /// Loads every stored response into a `Dataset` for `codebook`. A stored answer that the
+    /// codebook no longer defines is an error naming the response and question.
+    pub fn load(&self, codebook: &Codebook) -> Result<Dataset> {
+        let columns = schema::existing_columns(&self.conn).map_err(|e| self.error(e))?;
+        let mut select = vec![
+            "respondent_id".to_string(),
+            "pilot_id".into(),
+            "wave".into(),
+            "role".into(),
+            "weight".into(),
+            "id".into(),
+        ];
+        let mut question_slots = Vec::new();
+        for (q, question) in codebook.questions.iter().enumerate() {
+            if question.kind != QuestionKind::Text
+                && columns.contains(&question.id.to_ascii_lowercase())
+            {
+                question_slots.push((q, select.len()));
+                select.push(quote_ident(&question.id));
+            }
+        }
+        let sql = format!("SELECT {} FROM responses ORDER BY id", select.join(", "));
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.error(e))?;
+        let decoders: Vec<Decoder> = codebook
+            .questions
+            .iter()
+            .map(|q| Decoder::new(codebook, q))
+            .collect();
+        let texts = self.answered_texts(codebook)?;
+        let mut dataset = Dataset::new(codebook);
+        let mut rows = stmt.query([]).map_err(|e| self.error(e))?;
+        let mut response = Response {
+            source_row: 0,
+            respondent_id: String::new(),
+            pilot: String::new(),
+            wave: 0,
+            role: 0,
+            submitted: None,
+            weight: None,
+            answers: vec![Answer::Missing; codebook.questions.len()],
+        };
+        while let Some(row) = rows.next().map_err(|e| self.error(e))? {
+            let get_text = |i: usize| -> rusqlite::Result<String> { row.get(i) };
+            response.respondent_id = get_text(0).map_err(|e| self.error(e))?;
+            response.pilot = get_text(1).map_err(|e| self.error(e))?;
+            let wave = get_text(2).map_err(|e| self.error(e))?;
+            let role = get_text(3).map_err(|e| self.error(e))?;
+            response.wave = codebook.wave_index(&wave).ok_or_else(|| {
+                Error::Invalid(format!(
+                    "the store holds wave \"{wave}\", which the codebook {} does not define; expected one of {}",
+                    codebook.path.display(),
+                    codebook.waves.join(", ")
+                ))
+            })?;
+            response.role = codebook.role_index(&role).ok_or_else(|| {
+                Error::Invalid(format!(
+                    "the store holds role \"{role}\", which the codebook {} does not define; expected one of {}",
+                    codebook.path.display(),
+                    codebook.roles.join(", ")
+                ))
+            })?;
+            response.weight = row.get(4).map_err(|e| self.error(e))?;
+            let id: i64 = row.get(5).map_err(|e| self.error(e))?;
+            for answer in response.answers.iter_mut() {
+                *answer = Answer::Missing;
+            }
+            for &(q, slot) in &question_slots {
+                let value: Value = row.get(slot).map_err(|e| self.error(e))?;
+                response.answers[q] = decoders[q].decode(&value).ok_or_else(|| {
+                    Error::Invalid(format!(
+                        "the store holds {value:?} for question {} of response {} (pilot {}), which the codebook {} does not define; re-import with the codebook it was imported with, or remove that import",
+                        codebook.questions[q].id,
+                        response.respondent_id,
+                        response.pilot,
+                        codebook.path.display()
+                    ))
+                })?;
+            }
+            if let Some(answered) = texts.get(&id) {
+                for &q in answered {
+                    response.answers[q] = Answer::Text(String::new());
+                }
+            }
+            dataset.push(&response);
+        }
+        Ok(dataset)
+    }
+
+    /// Which text questions each response answered, without reading the text itself.
+    fn answered_texts(&self, codebook: &Codebook) -> Result<HashMap<i64, Vec<usize>>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT response_id, question_id FROM text_answers")
+            .map_err(|e| self.error(e))?;
+        let mut rows = stmt.query([]).map_err(|e| self.error(e))?;
+        let mut map: HashMap<i64, Vec<usize>> = HashMap::new();
+        while let Some(row) = rows.next().map_err(|e| self.error(e))? {
+            let id: i64 = row.get(0).map_err(|e| self.error(e))?;
+            let qid: String = row.get(1).map_err(|e| self.error(e))?;
+            if let Some(q) = codebook.question_index(&qid) {
+                map.entry(id).or_default().push(q);
+            }
+        }
+        Ok(map)
+    }
+}
+
+fn store_error(path: &Path, source: rusqlite::Error) -> Error {
+    Error::Store {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// The import that already holds `response`'s respondent id for its pilot and wave.
+fn import_holding(
+    tx: &rusqlite::Transaction,
+    response: &Response,
+    codebook: &Codebook,
+) -> rusqlite::Result<i64> {
+    tx.query_row(
+        "SELECT import_id FROM responses WHERE pilot_id = ?1 AND wave = ?2 AND respondent_id = ?3",
+        params![
+            response.pilot,
+            codebook.waves[response.wave],
+            response.respondent_id
+        ],
+        |r| r.get(0),
+    )
+}
+
+/// The SQL values of one response, in the order of the insert statement.
+fn push_response_values(
+    values: &mut Vec<Value>,
+    import_id: i64,
+    response: &Response,
+    codebook: &Codebook,
+) {
+    values.push(Value::Integer(import_id));
+    values.push(Value::Integer(response.source_row as i64));
+    values.push(Value::Text(response.respondent_id.clone()));
+    values.push(Value::Text(response.pilot.clone()));
+    values.push(Value::Text(codebook.waves[response.wave].clone()));
+    values.push(Value::Text(codebook.roles[response.role].clone()));
+    values.push(response.submitted.clone().map_or(Value::Null, Value::Text));
+    values.push(response.weight.map_or(Value::Null, Value::Real));
+    for (question, answer) in codebook.questions.iter().zip(&response.answers) {
+        if question.kind == QuestionKind::Text {
+            continue;
+        }
+        values.push(match (question.kind, answer) {
+            (_, Answer::Missing) => Value::Null,
+            (QuestionKind::Likert, Answer::Level(l)) => {
+                let scale = codebook.scale_of(question).expect("likert has a scale");
+                Value::Integer(scale.levels[*l as usize - 1].code)
+            }
+            (QuestionKind::YesNo, Answer::Level(l)) => Value::Integer(i64::from(*l) - 1),
+            (QuestionKind::Single, Answer::Level(l)) => {
+                Value::Text(question.options[*l as usize - 1].code.clone())
+            }
+            (QuestionKind::Multi, Answer::Choices(set)) => Value::Text(
+                question
+                    .options
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| set & (1 << i) != 0)
+                    .map(|(_, o)| o.code.as_str())
+                    .collect::<Vec<_>>()
+                    .join(";"),
+            ),
+            (QuestionKind::Numeric, Answer::Number(x)) => Value::Real(*x),
+            _ => Value::Null,
+        });
+    }
+}
+
+/// Turns a stored value back into an answer under the current codebook.
+struct Decoder {
+    kind: QuestionKind,
+    /// Stored code (scale code or option code) to 1-based level.
+    codes: HashMap<String, u8>,
+}
+
+impl Decoder {
+    fn new(codebook: &Codebook, question: &crate::codebook::Question) -> Decoder {
+        let codes = match question.kind {
+            QuestionKind::Likert => codebook
+                .scale_of(question)
+                .map(|s| {
+                    s.levels
+                        .iter()
+                        .enumerate()
+                        .map(|(i, l)| (l.code.to_string(), (i + 1) as u8))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            QuestionKind::Single | QuestionKind::Multi => question
+                .options
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (o.code.clone(), (i + 1) as u8))
+                .collect(),
+            _ => HashMap::new(),
+        };
+        Decoder {
+            kind: question.kind,
+            codes,
+        }
+    }
+
+    fn decode(&self, value: &Value) -> Option<Answer> {
+        match (self.kind, value) {
+            (_, Value::Null) => Some(Answer::Missing),
+            (QuestionKind::Likert, Value::Integer(code)) => {
+                self.codes.get(&code.to_string()).map(|l| Answer::Level(*l))
+            }
+            (QuestionKind::YesNo, Value::Integer(v @ 0..=1)) => Some(Answer::Level(*v as u8 + 1)),
+            (QuestionKind::Single, Value::Text(code)) => {
+                self.codes.get(code).map(|l| Answer::Level(*l))
+            }
+            (QuestionKind::Multi, Value::Text(codes)) => {
+                let mut set = 0u64;
+                for code in codes.split(';') {
+                    set |= 1 << (self.codes.get(code)? - 1);
+                }
+                Some(Answer::Choices(set))
+            }
+            (QuestionKind::Numeric, Value::Real(x)) => Some(Answer::Number(*x)),
+            (QuestionKind::Numeric, Value::Integer(x)) => Some(Answer::Number(*x as f64)),
+            _ => None,
+        }
+    }
+}

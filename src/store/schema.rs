@@ -1,0 +1,83 @@
+//! The store's schema. The README's "Store" section documents it for `sqlite3` users; keep the
+//! two in step.
+
+use rusqlite::Connection;
+
+use crate::codebook::{Codebook, QuestionKind};
+
+/// WAL lets a report read while an import writes; NORMAL sync is durable across a killed
+/// process (only a power cut can lose the last commits), and foreign keys make removing an
+/// import remove its answers.
+pub const PRAGMAS: &str = "
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = NORMAL;
+PRAGMA foreign_keys = ON;
+";
+
+pub const CREATE: &str = "
+CREATE TABLE IF NOT EXISTS imports (
+    id               INTEGER PRIMARY KEY,
+    file_name        TEXT NOT NULL,
+    sha256           TEXT NOT NULL UNIQUE,
+    format           TEXT NOT NULL,
+    encoding         TEXT NOT NULL,
+    imported_at      TEXT NOT NULL,
+    rows_accepted    INTEGER NOT NULL,
+    rows_rejected    INTEGER NOT NULL,
+    codebook_version TEXT NOT NULL,
+    dropped_columns  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS responses (
+    id             INTEGER PRIMARY KEY,
+    import_id      INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+    source_row     INTEGER NOT NULL,
+    respondent_id  TEXT NOT NULL,
+    pilot_id       TEXT NOT NULL,
+    wave           TEXT NOT NULL,
+    role           TEXT NOT NULL,
+    submitted_date TEXT,
+    weight         REAL,
+    UNIQUE (pilot_id, wave, respondent_id)
+);
+CREATE INDEX IF NOT EXISTS responses_by_import ON responses(import_id);
+CREATE TABLE IF NOT EXISTS text_answers (
+    response_id INTEGER NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+    question_id TEXT NOT NULL,
+    value       TEXT NOT NULL,
+    PRIMARY KEY (response_id, question_id)
+) WITHOUT ROWID;
+";
+
+/// Quotes an SQL identifier. Question ids are validated to letters, digits and `_`, so this
+/// only guards against ids that are SQL keywords.
+pub fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// The lower-cased names of the `responses` table's columns.
+pub fn existing_columns(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT name FROM pragma_table_info('responses')")?;
+    let names = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    names.map(|n| n.map(|n| n.to_ascii_lowercase())).collect()
+}
+
+/// Adds a column for every codebook question the table lacks. Runs inside the import's
+/// transaction, so a failed import leaves no new columns behind.
+pub fn ensure_question_columns(conn: &Connection, codebook: &Codebook) -> rusqlite::Result<()> {
+    let existing = existing_columns(conn)?;
+    for question in &codebook.questions {
+        let sql_type = match question.kind {
+            QuestionKind::Likert | QuestionKind::YesNo => "INTEGER",
+            QuestionKind::Single | QuestionKind::Multi => "TEXT",
+            QuestionKind::Numeric => "REAL",
+            QuestionKind::Text => continue,
+        };
+        if !existing.contains(&question.id.to_ascii_lowercase()) {
+            conn.execute_batch(&format!(
+                "ALTER TABLE responses ADD COLUMN {} {sql_type}",
+                quote_ident(&question.id)
+            ))?;
+        }
+    }
+    Ok(())
+}
