@@ -16,7 +16,8 @@ pub struct Decoded {
 #[derive(Debug, PartialEq)]
 pub struct DecodeError {
     pub line: usize,
-    pub message: String,
+    pub found: String,
+    pub expected: String,
 }
 
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
@@ -34,7 +35,9 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     if let Some(at) = bytes.iter().position(|b| *b == 0) {
         return Err(DecodeError {
             line: line_at(bytes, at),
-            message: "the file contains NUL bytes: it looks like a binary file (a spreadsheet, archive or image), not a CSV export; expected a CSV text file".into(),
+            found: "NUL bytes: this looks like a binary file (a spreadsheet, archive or image)"
+                .into(),
+            expected: "a CSV text file; export or save the survey as CSV".into(),
         });
     }
     match std::str::from_utf8(bytes) {
@@ -49,10 +52,11 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             if has_utf8_multibyte {
                 return Err(DecodeError {
                     line: line_at(bytes, e.valid_up_to()),
-                    message: format!(
-                        "invalid UTF-8 at byte {} while other text in the file is UTF-8: the file mixes encodings or is damaged; expected one encoding throughout (re-save it as CSV UTF-8)",
+                    found: format!(
+                        "invalid UTF-8 at byte {} while other text in the file is UTF-8 (mixed encodings or a damaged file)",
                         e.valid_up_to() + 1
                     ),
+                    expected: "one encoding throughout; re-save the file as CSV UTF-8".into(),
                 });
             }
             let (text, _, _) = WINDOWS_1252.decode(bytes);
@@ -77,10 +81,11 @@ fn utf8(bytes: &[u8], name: &'static str) -> Result<Decoded, DecodeError> {
         }),
         Err(e) => Err(DecodeError {
             line: line_at(bytes, e.valid_up_to()),
-            message: format!(
-                "invalid UTF-8 at byte {} although the file starts with a UTF-8 byte-order mark; expected UTF-8 throughout (re-save it as CSV UTF-8)",
+            found: format!(
+                "invalid UTF-8 at byte {} although the file starts with a UTF-8 byte-order mark",
                 e.valid_up_to() + 1
             ),
+            expected: "UTF-8 throughout; re-save the file as CSV UTF-8".into(),
         }),
     }
 }
@@ -94,9 +99,8 @@ fn utf16(
     if had_errors {
         return Err(DecodeError {
             line: 1,
-            message: format!(
-                "the file starts with a {name} byte-order mark but is not valid {name}; expected a complete {name} file"
-            ),
+            found: format!("a {name} byte-order mark, but the rest is not valid {name}"),
+            expected: format!("a complete {name} file"),
         });
     }
     Ok(Decoded {
@@ -136,6 +140,6 @@ mod tests {
         assert_eq!(err.line, 3);
         let err = decode(b"id,text\n1,caf\xc3\xa9\n2,caf\xe9\n").unwrap_err();
         assert_eq!(err.line, 3);
-        assert!(err.message.contains("mixes encodings"));
+        assert!(err.found.contains("mixed encodings"));
     }
 }

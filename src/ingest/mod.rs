@@ -26,13 +26,19 @@ pub struct Problem {
     pub expected: String,
 }
 
+/// `file:row:column: "value" — expected ...` for a cell; `file:row: what was found — expected ...`
+/// for a row or the file as a whole.
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}:", self.file, self.row)?;
         if !self.column.is_empty() {
-            write!(f, "{}:", self.column)?;
+            write!(f, "{}: \"{}\" — ", self.column, self.value)?;
+        } else if !self.value.is_empty() {
+            write!(f, " {} — ", self.value)?;
+        } else {
+            write!(f, " ")?;
         }
-        write!(f, " \"{}\" — expected {}", self.value, self.expected)
+        write!(f, "expected {}", self.expected)
     }
 }
 
@@ -156,7 +162,7 @@ pub fn parse_bytes(path: &Path, bytes: &[u8], survey: &Survey) -> ParsedFile {
         Err(e) => {
             parsed
                 .file_problems
-                .push(file_problem(e.line, "", "", &e.message));
+                .push(file_problem(e.line, "", &e.found, &e.expected));
             return parsed;
         }
     };
@@ -166,8 +172,8 @@ pub fn parse_bytes(path: &Path, bytes: &[u8], survey: &Survey) -> ParsedFile {
         parsed.file_problems.push(file_problem(
             1,
             "",
-            "",
-            "a header row and at least one response; the file is empty",
+            "the file is empty",
+            "a header row and at least one response",
         ));
         return parsed;
     }
@@ -202,7 +208,7 @@ pub fn parse_bytes(path: &Path, bytes: &[u8], survey: &Survey) -> ParsedFile {
         None => {
             parsed
                 .file_problems
-                .push(file_problem(1, "", "", "a header row; none was found"));
+                .push(file_problem(1, "", "no header row", "a header row"));
             return parsed;
         }
     };
@@ -246,9 +252,9 @@ pub fn parse_bytes(path: &Path, bytes: &[u8], survey: &Survey) -> ParsedFile {
             parsed.file_problems.push(file_problem(
                 1,
                 "",
-                "",
+                &format!("no {} column", field.name()),
                 &format!(
-                    "a {} column (\"{}\" or an alias); none of the headers is one",
+                    "a {} column, headed \"{}\" or one of its aliases in the codebook",
                     field.name(),
                     meta_column_name(codebook, field)
                 ),
@@ -275,8 +281,8 @@ pub fn parse_bytes(path: &Path, bytes: &[u8], survey: &Survey) -> ParsedFile {
                 parsed.file_problems.push(file_problem(
                     row,
                     "",
-                    "",
-                    &format!("a well-formed CSV row ({e})"),
+                    &e.to_string(),
+                    "a well-formed CSV row",
                 ));
                 return parsed;
             }
@@ -384,8 +390,8 @@ pub fn parse_bytes(path: &Path, bytes: &[u8], survey: &Survey) -> ParsedFile {
         parsed.file_problems.push(file_problem(
             2,
             "",
-            "",
-            "at least one response below the header; the file has a header only",
+            "a header and no responses",
+            "at least one response below the header",
         ));
     }
     if without_consent > 0 {

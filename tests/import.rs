@@ -1,0 +1,334 @@
+//! `mctrack import` and `validate` on good and bad input: exact errors, exit code 3, and a
+//! store left unchanged by anything rejected.
+
+mod common;
+
+use common::{sample_dir, stderr_of, stdout_of, TestWorkspace};
+
+const HEADER: &str = "response_id,pilot_id,wave,role,submitted_date,L06,L03\n";
+
+fn good_rows(count: usize, prefix: &str) -> String {
+    (1..=count)
+        .map(|i| {
+            format!(
+                "{prefix}{i},P01,exit,learner,2020-01-{:02},{},yes\n",
+                1 + i % 28,
+                1 + i % 5
+            )
+        })
+        .collect()
+}
+
+/// A workspace that already holds one import, so "unchanged" is tested against real content.
+fn workspace_with_an_import() -> TestWorkspace {
+    let ws = TestWorkspace::new();
+    ws.write("first.csv", format!("{HEADER}{}", good_rows(12, "A")));
+    ws.cmd().args(["import", "first.csv"]).assert().success();
+    ws
+}
+
+/// Imports `bytes` as `name`, expects exit 3 with exactly `expected` on stderr, and checks the
+/// store did not change.
+fn assert_rejected(name: &str, bytes: &[u8], expected: &[&str]) {
+    let ws = workspace_with_an_import();
+    let before = ws.dump();
+    ws.write(name, bytes);
+    let output = ws.cmd().args(["import", name]).output().unwrap();
+    assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
+    let lines: Vec<String> = stderr_of(&output).lines().map(str::to_string).collect();
+    assert_eq!(lines, expected);
+    assert!(stdout_of(&output).contains(&format!("rejected {name}:")));
+    assert_eq!(ws.dump(), before, "the store changed");
+}
+
+#[test]
+fn an_empty_file_is_rejected() {
+    assert_rejected(
+        "empty.csv",
+        b"",
+        &["empty.csv:1: the file is empty — expected a header row and at least one response"],
+    );
+}
+
+#[test]
+fn a_header_only_file_is_rejected() {
+    assert_rejected(
+        "header.csv",
+        HEADER.as_bytes(),
+        &["header.csv:2: a header and no responses — expected at least one response below the header"],
+    );
+}
+
+#[test]
+fn ragged_rows_are_rejected() {
+    let text = format!("{HEADER}B1,P01,exit,learner,2020-01-05,4,yes\nB2,P01,exit,learner\n");
+    assert_rejected(
+        "ragged.csv",
+        text.as_bytes(),
+        &["ragged.csv:3: 4 fields — expected 7 fields, one per header column"],
+    );
+}
+
+#[test]
+fn mixed_encodings_are_rejected() {
+    let mut bytes = format!("{HEADER}B1,P01,exit,learner,2020-01-05,4,yes\n").into_bytes();
+    bytes.extend("B2,P01,exit,learner,2020-01-05,Agree,oui\n".as_bytes());
+    bytes.extend(b"B3,P01,exit,learner,2020-01-05,4,yes\n");
+    // A UTF-8 "é" in one row and a lone Windows-1252 0xE9 in another.
+    let text = String::from_utf8(bytes).unwrap().replace("B2,", "Bé,");
+    let mut bytes = text.into_bytes();
+    bytes.extend(b"B\xe9,P01,exit,learner,2020-01-05,4,yes\n");
+    assert_rejected(
+        "mixed.csv",
+        &bytes,
+        &["mixed.csv:5: invalid UTF-8 at byte 172 while other text in the file is UTF-8 (mixed encodings or a damaged file) — expected one encoding throughout; re-save the file as CSV UTF-8"],
+    );
+}
+
+#[test]
+fn a_binary_file_is_rejected() {
+    assert_rejected(
+        "binary.csv",
+        b"PK\x03\x04\x00\x00binary",
+        &["binary.csv:1: NUL bytes: this looks like a binary file (a spreadsheet, archive or image) — expected a CSV text file; export or save the survey as CSV"],
+    );
+}
+
+#[test]
+fn an_unknown_column_is_rejected() {
+    let text = "response_id,pilot_id,wave,role,Favourite colour\nB1,P01,exit,learner,blue\n";
+    assert_rejected(
+        "unknown.csv",
+        text.as_bytes(),
+        &["unknown.csv:1:Favourite colour: \"Favourite colour\" — expected a question id, alias or question text from the codebook, or a metadata column (response_id, pilot_id, wave, role, submitted_date)"],
+    );
+}
+
+#[test]
+fn out_of_range_and_unknown_values_are_rejected() {
+    let text = format!(
+        "{HEADER}B1,P01,exit,learner,2020-01-05,6,yes\nB2,P01,exit,learner,2020-02-30,Agree,maybe\nB3,P99,exit,boss,2020-01-05,3.5,no\n"
+    );
+    assert_rejected(
+        "range.csv",
+        text.as_bytes(),
+        &[
+            "range.csv:2:L06: \"6\" — expected a code from 1 to 5 or a label (Strongly disagree … Strongly agree), or a missing code such as N/A",
+            "range.csv:3:submitted_date: \"2020-02-30\" — expected an ISO 8601 date, YYYY-MM-DD (a time after it is allowed)",
+            "range.csv:3:L03: \"maybe\" — expected yes or no (also y/n, 1/0, true/false)",
+            "range.csv:4:pilot_id: \"P99\" — expected a pilot id listed in the pilots file (P01 … P36)",
+            "range.csv:4:role: \"boss\" — expected one of the roles learner, employer, educator, project_lead",
+            "range.csv:4:L06: \"3.5\" — expected a code from 1 to 5 or a label (Strongly disagree … Strongly agree), or a missing code such as N/A",
+        ],
+    );
+}
+
+#[test]
+fn a_duplicate_respondent_is_rejected() {
+    let text = format!(
+        "{HEADER}B1,P01,exit,learner,2020-01-05,4,yes\nB1,P01,exit,learner,2020-01-05,4,yes\n"
+    );
+    assert_rejected(
+        "dup.csv",
+        text.as_bytes(),
+        &["dup.csv:3:response_id: \"B1\" — expected each respondent once per pilot and wave; this id was already given at row 2 (a duplicate submission?)"],
+    );
+}
+
+#[test]
+fn a_file_that_fails_half_way_through_stores_nothing() {
+    let mut text = format!("{HEADER}{}", good_rows(150, "B"));
+    text.push_str("B151,P01,exit,learner,2020-01-05,five,yes\n");
+    text.push_str(&good_rows(100, "C"));
+    assert_rejected(
+        "halfway.csv",
+        text.as_bytes(),
+        &["halfway.csv:152:L06: \"five\" — expected a code from 1 to 5 or a label (Strongly disagree … Strongly agree), or a missing code such as N/A"],
+    );
+}
+
+#[test]
+fn a_write_that_fails_half_way_through_is_rolled_back() {
+    // Rows 2..=101 are new and are inserted; row 102 repeats a stored respondent, which only
+    // the store can see. The whole file must be rolled back.
+    let mut text = format!("{HEADER}{}", good_rows(100, "B"));
+    text.push_str("A7,P01,exit,learner,2020-01-05,4,yes\n");
+    assert_rejected(
+        "late.csv",
+        text.as_bytes(),
+        &["late.csv:102:response_id: \"A7\" — expected a respondent not yet stored for pilot P01 wave exit; import #1 already holds this id"],
+    );
+}
+
+#[test]
+fn validate_reports_the_same_problems_and_writes_nothing() {
+    let ws = workspace_with_an_import();
+    let before = ws.dump();
+    let text = format!(
+        "{HEADER}B1,P01,exit,learner,2020-01-05,6,yes\nA3,P01,exit,learner,2020-01-05,4,yes\n"
+    );
+    ws.write("check.csv", text);
+    let output = ws.cmd().args(["validate", "check.csv"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    assert_eq!(
+        stderr_of(&output).lines().collect::<Vec<_>>(),
+        [
+            "check.csv:2:L06: \"6\" — expected a code from 1 to 5 or a label (Strongly disagree … Strongly agree), or a missing code such as N/A",
+            "check.csv:3:response_id: \"A3\" — expected a respondent not yet stored for pilot P01 wave exit; import #1 already holds this id",
+        ]
+    );
+    assert_eq!(ws.dump(), before);
+
+    // Outside a store, validate creates none.
+    let fresh = TestWorkspace::new();
+    fresh.write("ok.csv", format!("{HEADER}{}", good_rows(3, "B")));
+    fresh
+        .cmd()
+        .args(["validate", "ok.csv"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("valid ok.csv: 3 responses"));
+    assert!(!fresh.store().exists());
+}
+
+#[test]
+fn skip_invalid_stores_the_valid_rows_and_writes_the_rejects() {
+    let ws = TestWorkspace::new();
+    let text = "response_id,Email,pilot_id,wave,role,submitted_date,L06,L03\nB1,b1@example.org,P01,exit,learner,2020-01-05,4,yes\nB2,b2@example.org,P01,exit,learner,2020-01-05,=HYPERLINK(\"x\"),no\nB3,b3@example.org,P01,exit,learner,2020-01-05,Agree,n\n";
+    ws.write("mixed.csv", text);
+    let output = ws
+        .cmd()
+        .args(["import", "mixed.csv", "--skip-invalid"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(stdout_of(&output)
+        .contains("imported mixed.csv: 2 responses (import #1); 1 row(s) rejected"));
+    assert!(
+        stderr_of(&output).contains("privacy: mixed.csv: dropped identifier column(s) \"Email\"")
+    );
+    let rejects =
+        std::fs::read_to_string(ws.path().join("reports/rejected/mixed.rejected.csv")).unwrap();
+    assert_eq!(
+        rejects,
+        "source_row,problems,response_id,pilot_id,wave,role,submitted_date,L06,L03\n\
+         3,\"L06: \"\"=HYPERLINK(\"\"x\"\")\"\" — expected a code from 1 to 5 or a label (Strongly disagree … Strongly agree), or a missing code such as N/A\",B2,P01,exit,learner,2020-01-05,\"'=HYPERLINK(\"\"x\"\")\",no\n"
+    );
+    assert_eq!(ws.count("SELECT count(*) FROM responses"), 2);
+    assert_eq!(
+        ws.count("SELECT rows_rejected FROM imports WHERE id = 1"),
+        1
+    );
+    assert_eq!(ws.count("SELECT count(*) FROM responses WHERE L06 = 4"), 2);
+    // No identifier reaches the store: no column for it, and no e-mail address in any table.
+    assert!(!ws.dump().contains("example.org"));
+    assert_eq!(
+        ws.count(
+            "SELECT count(*) FROM pragma_table_info('responses') WHERE lower(name) LIKE '%mail%'"
+        ),
+        0
+    );
+    assert_eq!(
+        ws.count("SELECT count(*) FROM imports WHERE dropped_columns = 'Email'"),
+        1
+    );
+}
+
+#[test]
+fn a_reimport_of_the_same_bytes_is_skipped() {
+    let ws = workspace_with_an_import();
+    let before = ws.dump();
+    let output = ws.cmd().args(["import", "first.csv"]).output().unwrap();
+    assert!(output.status.success());
+    assert!(stdout_of(&output)
+        .starts_with("skipped first.csv: these exact bytes were imported as #1 (first.csv) on "));
+    assert_eq!(ws.dump(), before);
+    // The same bytes under another name are the same file.
+    std::fs::copy(ws.path().join("first.csv"), ws.path().join("copy.csv")).unwrap();
+    let output = ws.cmd().args(["import", "copy.csv"]).output().unwrap();
+    assert!(stdout_of(&output).starts_with("skipped copy.csv"));
+    assert_eq!(ws.dump(), before);
+}
+
+#[test]
+fn imports_are_listed_and_removed_with_their_responses() {
+    let ws = workspace_with_an_import();
+    ws.write("second.csv", format!("{HEADER}{}", good_rows(5, "B")));
+    ws.cmd().args(["import", "second.csv"]).assert().success();
+    let listing = ws
+        .cmd()
+        .args(["imports", "--format", "csv"])
+        .output()
+        .unwrap();
+    let text = stdout_of(&listing);
+    assert!(text.contains("\n1,first.csv,"), "{text}");
+    assert!(text.contains("\n2,second.csv,"), "{text}");
+    ws.cmd()
+        .args(["imports", "remove", "1"])
+        .assert()
+        .success()
+        .stdout("removed import #1 and its 12 responses\n");
+    assert_eq!(ws.count("SELECT count(*) FROM responses"), 5);
+    assert_eq!(ws.count("SELECT count(*) FROM imports"), 1);
+    ws.cmd()
+        .args(["imports", "remove", "7"])
+        .assert()
+        .code(1)
+        .stderr("error: there is no import #7; `mctrack imports` lists them\n");
+}
+
+#[test]
+fn the_sample_imports_strictly_except_the_two_duplicate_submissions() {
+    let ws = TestWorkspace::new();
+    let output = ws.cmd().arg("import").arg(sample_dir()).output().unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    let sample = sample_dir();
+    let errors: Vec<String> = stderr_of(&output)
+        .lines()
+        .filter(|l| !l.starts_with("warning:") && !l.starts_with("privacy:"))
+        .map(|l| l.replace(&format!("{}/", sample.display()), ""))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "P09_exit.csv:15:response_id: \"R_7f6d6972ba37\" — expected each respondent once per pilot and wave; this id was already given at row 14 (a duplicate submission?)",
+            "P26_followup_3m.csv:20:response_id: \"R_b3b34df5baa9\" — expected each respondent once per pilot and wave; this id was already given at row 19 (a duplicate submission?)",
+        ]
+    );
+    assert!(stderr_of(&output).contains(
+        "P12_exit.csv: not UTF-8 (first non-UTF-8 byte on line 2); read as Windows-1252"
+    ));
+    assert!(stdout_of(&output).ends_with("144 file(s): 142 imported, 0 skipped as already imported, 2 rejected; 5133 responses stored, 0 row(s) rejected\n"));
+    // The Windows-1252 file's text answers arrive as the right characters.
+    assert!(ws.count("SELECT count(*) FROM text_answers WHERE value LIKE '%très utile%'") > 0);
+}
+
+#[test]
+fn a_codebook_mistake_is_reported_with_its_line() {
+    let ws = TestWorkspace::new();
+    let path = ws.path().join("surveys/codebook.toml");
+    let text = std::fs::read_to_string(&path).unwrap().replacen(
+        "scale = \"agree5\"",
+        "scale = \"agree7\"",
+        1,
+    );
+    std::fs::write(&path, text).unwrap();
+    ws.write("x.csv", HEADER);
+    ws.cmd()
+        .args(["validate", "x.csv"])
+        .assert()
+        .code(3)
+        .stderr(format!(
+        "error: {}:139: question L06: scale \"agree7\" is not defined; expected one of: agree5\n",
+        path.display()
+    ));
+}
+
+#[test]
+fn a_wrong_codebook_option_is_a_usage_error() {
+    let ws = TestWorkspace::new();
+    ws.cmd()
+        .args(["summary", "--by", "colour"])
+        .assert()
+        .code(2);
+}

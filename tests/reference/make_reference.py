@@ -1,0 +1,273 @@
+#!/usr/bin/env python3
+"""Reference values for mctrack's tests, computed independently with pandas and numpy.
+
+Writes, under tests/fixtures/reference/:
+  descriptives.json    mean, sd, median, level percentages and box shares of every item of two
+                       real Likert data sets (likert::mass, likert::gap) and of edge cases, plus
+                       descriptives of numeric vectors;
+  sample_summary.json  the summary of the bundled synthetic sample (surveys/sample), overall and
+                       by wave, computed from the CSV files with this script's own reading of the
+                       codebook: header mapping, label and code mapping, missing codes, the
+                       duplicate submissions left out, and the equity module's consent gate.
+
+Run from the repository root:  python3 tests/reference/make_reference.py
+Needs: Python 3.11+, pandas, numpy. The tests read the JSON and need no Python.
+"""
+
+import csv
+import glob
+import io
+import json
+import os
+import re
+import tomllib
+
+import numpy as np
+import pandas as pd
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+OUT = os.path.join(ROOT, "tests", "fixtures", "reference")
+
+
+def none_if_nan(x):
+    return None if x is None or (isinstance(x, float) and np.isnan(x)) else float(x)
+
+
+def describe_levels(values, level_values, top_box=2):
+    """values: level values with None for missing."""
+    s = pd.Series([v for v in values if v is not None], dtype="float64")
+    n = int(s.size)
+    counts = [int((s == v).sum()) for v in level_values]
+    k = len(level_values)
+    return {
+        "values": values,
+        "levels": level_values,
+        "n": n,
+        "missing": int(sum(v is None for v in values)),
+        "counts": counts,
+        "mean": none_if_nan(s.mean()) if n else None,
+        "sd": none_if_nan(s.std(ddof=1)) if n > 1 else None,
+        "median": none_if_nan(s.median()) if n else None,
+        "percents": [c * 100.0 / n for c in counts] if n else [None] * k,
+        "top": sum(counts[k - top_box:]) * 100.0 / n if n else None,
+        "bottom": sum(counts[:top_box]) * 100.0 / n if n else None,
+        "top_box": top_box,
+    }
+
+
+def descriptives():
+    cases = []
+    mass = pd.read_csv(os.path.join(ROOT, "tests/fixtures/likert/mass.csv"), dtype=str, keep_default_na=False)
+    labels = ["Strongly Disagree", "Disagree", "Neutral", "Agree", "Strongly Agree"]
+    for col in mass.columns[1:]:
+        values = [labels.index(v) + 1 if v else None for v in mass[col]]
+        cases.append({"name": f"mass: {col}", **describe_levels(values, [1, 2, 3, 4, 5])})
+    gap = pd.read_csv(os.path.join(ROOT, "tests/fixtures/likert/gap.csv"))
+    for col in gap.columns[1:]:
+        values = [None if pd.isna(v) else int(v) for v in gap[col]]
+        cases.append({"name": f"gap: {col}", **describe_levels(values, list(range(1, 8)), top_box=2)})
+    edge = {
+        "one answer": [4],
+        "two answers, even median": [2, 5],
+        "all ties": [3] * 9,
+        "missing only": [None, None],
+        "even count with missing": [1, None, 2, 2, 5, None, 4, 4],
+        "skewed": [5] * 40 + [4] * 30 + [1] * 3,
+    }
+    for name, values in edge.items():
+        cases.append({"name": name, **describe_levels(values, [1, 2, 3, 4, 5])})
+    numeric = []
+    rng = np.random.default_rng(20261129)
+    vectors = {
+        "counts with a gap": [0, 1, 1, 2, 3, 5, 8, 13, 21],
+        "single value": [7.5],
+        "reals with missing": [2.5, None, 3.25, 1e3, -4.0, None, 0.001],
+        "random normal 200": list(rng.normal(50, 12, 200)),
+    }
+    for name, values in vectors.items():
+        s = pd.Series([v for v in values if v is not None], dtype="float64")
+        numeric.append({
+            "name": name,
+            "values": [None if v is None else float(v) for v in values],
+            "n": int(s.size),
+            "mean": float(s.mean()),
+            "sd": none_if_nan(s.std(ddof=1)) if s.size > 1 else None,
+            "median": float(s.median()),
+            "min": float(s.min()),
+            "max": float(s.max()),
+            "sum": float(s.sum()),
+        })
+    return {"generator": "pandas " + pd.__version__ + ", numpy " + np.__version__, "levels": cases, "numeric": numeric}
+
+
+# --- The sample summary ----------------------------------------------------------------------
+
+def norm(text):
+    text = re.sub(r"<[^>]*>", " ", text)
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    text = text.replace("\u2013", "-").replace("\u2014", "-").replace("\ufeff", "")
+    return " ".join(text.split()).lower()
+
+
+def read_text(path):
+    raw = open(path, "rb").read()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252")
+
+
+def sample_summary():
+    cb = tomllib.load(open(os.path.join(ROOT, "surveys/codebook.toml"), "rb"))
+    questions = cb["questions"]
+    roles = cb["roles"]["values"]
+    waves = cb["waves"]["values"]
+    missing = {norm(m) for m in cb["missing"]["labels"]}
+    scales = cb["scales"]
+    header_map = {}
+    for q in questions:
+        header_map[norm(q["text"])] = ("q", q["id"])
+        for a in q.get("aliases", []):
+            header_map[norm(a)] = ("q", q["id"])
+    for field, meta in cb["metadata"].items():
+        header_map[norm(meta["column"])] = ("m", field)
+        for a in meta.get("aliases", []):
+            header_map[norm(a)] = ("m", field)
+    ids = {q["id"].lower(): q["id"] for q in questions}
+    for key, qid in ids.items():
+        header_map[key] = ("q", qid)
+
+    def target(header):
+        key = norm(header)
+        if key in header_map:
+            return header_map[key]
+        prefix = key.split("_", 1)[0]
+        if "_" in key and prefix in ids:
+            return ("q", ids[prefix])
+        return None  # identifier columns (Email)
+
+    def level_lookup(q):
+        table = {}
+        if q["type"] == "likert":
+            for i, lv in enumerate(scales[q["scale"]]["levels"]):
+                table[str(lv["code"])] = i + 1
+                table[norm(lv["label"])] = i + 1
+        elif q["type"] in ("single", "multi"):
+            for i, o in enumerate(q["options"]):
+                table[norm(o["code"])] = i + 1
+                table[norm(o["label"])] = i + 1
+        elif q["type"] == "yesno":
+            for v in ("no", "n", "0", "false"):
+                table[v] = 1
+            for v in ("yes", "y", "1", "true"):
+                table[v] = 2
+        return table
+
+    lookups = {q["id"]: level_lookup(q) for q in questions}
+    scale_missing = {q["id"]: {norm(m) for m in scales[q["scale"]].get("missing", [])} if q["type"] == "likert" else set() for q in questions}
+
+    def parse(q, raw):
+        key = norm(raw)
+        t = q["type"]
+        if t == "text":
+            return raw.strip() or None
+        if t == "numeric":
+            return None if key in missing else float(raw)
+        if t == "multi":
+            if key in missing:
+                return None
+            chosen = set()
+            for part in raw.split(";"):
+                if norm(part):
+                    chosen.add(lookups[q["id"]][norm(part)])
+            return frozenset(chosen) or None
+        if key in lookups[q["id"]]:
+            return lookups[q["id"]][key]
+        assert key in missing or key in scale_missing[q["id"]], (q["id"], raw)
+        return None
+
+    records = []
+    for path in sorted(glob.glob(os.path.join(ROOT, "surveys/sample/*.csv"))):
+        rows = list(csv.reader(io.StringIO(read_text(path))))
+        targets = [target(h) for h in rows[0]]
+        seen = set()
+        for row in rows[1:]:
+            rec = {}
+            for t, cell in zip(targets, row):
+                if t is None:
+                    continue
+                kind, name = t
+                rec[name] = cell.strip() if kind == "m" else cell
+            key = (rec["pilot"], rec["wave"], rec["respondent_id"])
+            if key in seen:
+                continue  # the duplicate submission mctrack rejects
+            seen.add(key)
+            out = {"role": norm(rec["role"]).replace(" ", "_"), "wave": rec["wave"], "pilot": rec["pilot"]}
+            for q in questions:
+                out[q["id"]] = parse(q, rec.get(q["id"], ""))
+            if out["D00"] != 2:
+                for q in questions:
+                    if q.get("module") == "equity" and q["id"] != "D00":
+                        out[q["id"]] = None
+            records.append(out)
+    df = pd.DataFrame(records)
+
+    def summarize(frame):
+        result = {}
+        for q in questions:
+            asked = frame[frame["role"].isin(q["roles"])]
+            if "waves" in q:
+                asked = asked[asked["wave"].isin(q["waves"])]
+            col = asked[q["id"]]
+            answered = col[col.notna()]
+            entry = {"asked": int(len(col)), "base": int(len(answered)), "missing": int(len(col) - len(answered))}
+            t = q["type"]
+            if t == "likert":
+                codes = [lv["code"] for lv in scales[q["scale"]]["levels"]]
+                vals = pd.Series([codes[int(v) - 1] for v in answered], dtype="float64")
+                counts = [int((answered == i + 1).sum()) for i in range(len(codes))]
+                n = len(vals)
+                entry.update({
+                    "counts": counts,
+                    "mean": none_if_nan(vals.mean()) if n else None,
+                    "sd": none_if_nan(vals.std(ddof=1)) if n > 1 else None,
+                    "median": none_if_nan(vals.median()) if n else None,
+                    "top2": (counts[-1] + counts[-2]) * 100.0 / n if n else None,
+                    "bottom2": (counts[0] + counts[1]) * 100.0 / n if n else None,
+                })
+            elif t in ("single", "yesno"):
+                k = 2 if t == "yesno" else len(q["options"])
+                entry["counts"] = [int((answered == i + 1).sum()) for i in range(k)]
+            elif t == "multi":
+                entry["counts"] = [int(sum(1 for s in answered if i + 1 in s)) for i in range(len(q["options"]))]
+            elif t == "numeric":
+                vals = answered.astype("float64")
+                entry.update({
+                    "mean": float(vals.mean()), "sd": none_if_nan(vals.std(ddof=1)),
+                    "median": float(vals.median()), "min": float(vals.min()),
+                    "max": float(vals.max()), "sum": float(vals.sum()),
+                })
+            result[q["id"]] = entry
+        return result
+
+    by_wave = {w: summarize(df[df["wave"] == w]) for w in waves}
+    return {
+        "generator": "pandas " + pd.__version__,
+        "responses": int(len(df)),
+        "by_role": {r: int((df["role"] == r).sum()) for r in roles},
+        "overall": summarize(df),
+        "by_wave": by_wave,
+    }
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    for name, data in (("descriptives.json", descriptives()), ("sample_summary.json", sample_summary())):
+        with open(os.path.join(OUT, name), "w") as f:
+            json.dump(data, f, indent=1, sort_keys=True)
+            f.write("\n")
+        print("wrote", os.path.join("tests/fixtures/reference", name))
+
+
+if __name__ == "__main__":
+    main()
