@@ -26,17 +26,18 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
         &[sample],
         Mode::SkipInvalid,
         &workspace.reports.join("rejected"),
+        true,
     )?;
-    eprintln!(
-        "demo: {} files, {} imported now, {} already imported; {} row(s) rejected\n",
-        tally.files, tally.imported_files, tally.skipped_files, tally.rejected_rows
+    println!(
+        "Imported the synthetic sample: {} files, {} imported now, {} already imported; {} responses stored now, {} row(s) rejected.\n",
+        tally.files, tally.imported_files, tally.skipped_files, tally.responses, tally.rejected_rows
     );
     let data = store.load(&survey.codebook)?;
     let (tables, heading) = super::summary::summarize(
         &survey,
         &data,
         &super::summary::Filters::default(),
-        &format!("store {}", store.path().display()),
+        &format!("store {}", crate::ingest::display_path(store.path())),
     )?;
     emit(None, args.format, &heading, &tables)?;
     Ok(0)

@@ -47,7 +47,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
     } else {
         Mode::Strict
     };
-    let tally = import_all(&survey, &mut store, &args.paths, mode, &rejects_dir)?;
+    let tally = import_all(&survey, &mut store, &args.paths, mode, &rejects_dir, false)?;
     finish(tally)
 }
 
@@ -105,6 +105,8 @@ pub fn run_validate(ctx: &Context, args: ValidateArgs) -> anyhow::Result<i32> {
 
 #[derive(Default)]
 pub struct Tally {
+    /// Leave out the line for each file imported cleanly (the demo imports 144 of them).
+    pub brief: bool,
     pub files: usize,
     pub imported_files: usize,
     pub skipped_files: usize,
@@ -147,10 +149,12 @@ impl Tally {
                 self.imported_files += 1;
                 self.responses += accepted;
                 if rejected.is_empty() {
-                    println!(
-                        "imported {}: {accepted} responses (import #{import_id})",
-                        parsed.display_name
-                    );
+                    if !self.brief {
+                        println!(
+                            "imported {}: {accepted} responses (import #{import_id})",
+                            parsed.display_name
+                        );
+                    }
                 } else {
                     self.rejected_rows += rejected.len();
                     for reason in rejected.iter().flat_map(|r| &r.reasons) {
@@ -162,7 +166,7 @@ impl Tally {
                         "imported {}: {accepted} responses (import #{import_id}); {} row(s) rejected, written to {}",
                         parsed.display_name,
                         rejected.len(),
-                        path.display()
+                        ingest::display_path(&path)
                     );
                 }
             }
@@ -179,14 +183,33 @@ pub fn import_all(
     paths: &[PathBuf],
     mode: Mode,
     rejects_dir: &Path,
+    brief: bool,
 ) -> anyhow::Result<Tally> {
-    let mut tally = Tally::default();
+    let mut tally = Tally {
+        brief,
+        ..Tally::default()
+    };
     for file in ingest::collect_csv_files(paths)? {
-        let parsed = ingest::parse_path(&file, survey)?;
+        tally.files += 1;
+        let bytes = ingest::read_file(&file)?;
+        // Known bytes are skipped before parsing: their warnings were given at first import.
+        if let Some(existing) = store.find_import_by_hash(&ingest::sha256_hex(&bytes))? {
+            tally.skipped_files += 1;
+            if !tally.brief {
+                println!(
+                    "skipped {}: these exact bytes were imported as #{} ({}) on {}",
+                    ingest::display_path(&file),
+                    existing.id,
+                    existing.file_name,
+                    existing.imported_at
+                );
+            }
+            continue;
+        }
+        let parsed = ingest::parse_bytes(&file, &bytes, survey);
         report_parse(&parsed);
         let outcome = store.import(&parsed, &survey.codebook, mode)?;
         tally.record(&parsed, outcome, Some(rejects_dir))?;
-        tally.files += 1;
     }
     Ok(tally)
 }

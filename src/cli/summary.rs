@@ -56,7 +56,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
     let (data, source) = if args.files.is_empty() {
         let store = ctx.store()?;
         let data = store.load(&survey.codebook)?;
-        (data, format!("store {}", store.path().display()))
+        (
+            data,
+            format!("store {}", ingest::display_path(store.path())),
+        )
     } else {
         (
             load_files(&survey, &args.files)?,

@@ -124,8 +124,21 @@ impl ParsedFile {
 
 /// Reads and checks one export file against the survey definition.
 pub fn parse_path(path: &Path, survey: &Survey) -> Result<ParsedFile> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    Ok(parse_bytes(path, &bytes, survey))
+    Ok(parse_bytes(path, &read_file(path)?, survey))
+}
+
+pub fn read_file(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| Error::io(path, e))
+}
+
+/// The path as a person would type it: relative to the current folder when it lies inside it.
+pub fn display_path(path: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+        .display()
+        .to_string()
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -137,7 +150,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Checks `bytes` as the contents of `path`. Never fails: every problem becomes a `Problem`.
 pub fn parse_bytes(path: &Path, bytes: &[u8], survey: &Survey) -> ParsedFile {
-    let display_name = path.display().to_string();
+    let display_name = display_path(path);
     let mut parsed = ParsedFile {
         path: path.to_path_buf(),
         display_name: display_name.clone(),
