@@ -58,7 +58,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
                     Cell::Text(import.encoding),
                     Cell::Text(import.codebook_version),
                     Cell::Text(import.dropped_columns),
-                    Cell::Text(import.sha256[..12].to_string()),
+                    Cell::Text(import.sha256.chars().take(12).collect()),
                 ]);
             }
             table.footnotes.push(format!(

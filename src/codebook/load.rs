@@ -17,6 +17,9 @@ use crate::error::{Error, Result};
 
 /// The most options a multi-select question may have: answers are stored as a 64-bit set.
 pub const MAX_MULTI_OPTIONS: usize = 63;
+/// The most levels of a scale or options of a single question, and the most roles or waves:
+/// a Dataset keeps each as one byte.
+pub const MAX_LEVELS: usize = 255;
 
 /// Names of the store's own `responses` columns, which question columns must not take.
 const RESERVED_IDS: [&str; 9] = [
@@ -211,7 +214,7 @@ pub fn parse_codebook(path: &Path, text: &str) -> Result<Codebook> {
     for (id, spanned) in &raw.scales {
         let span = spanned.span();
         let s = spanned.get_ref();
-        if s.levels.len() < 2 {
+        if s.levels.len() < 2 || s.levels.len() > MAX_LEVELS {
             return Err(at(
                 span,
                 format!(
@@ -354,6 +357,12 @@ pub fn parse_codebook(path: &Path, text: &str) -> Result<Codebook> {
             return Err(id_at(format!(
                 "a {} question takes no options; expected options only on single and multi questions",
                 kind.name()
+            )));
+        }
+        if kind == QuestionKind::Single && q.options.len() > MAX_LEVELS {
+            return Err(id_at(format!(
+                "{} options; expected at most {MAX_LEVELS}",
+                q.options.len()
             )));
         }
         if kind == QuestionKind::Multi && q.options.len() > MAX_MULTI_OPTIONS {
@@ -506,10 +515,13 @@ fn checked_values(
     at: &impl Fn(std::ops::Range<usize>, String) -> Error,
 ) -> Result<Vec<String>> {
     let list = values.get_ref();
-    if list.is_empty() {
+    if list.is_empty() || list.len() > MAX_LEVELS {
         return Err(at(
             values.span(),
-            format!("[{what}] values is empty; expected at least one"),
+            format!(
+                "[{what}] has {} values; expected 1 to {MAX_LEVELS}",
+                list.len()
+            ),
         ));
     }
     let mut seen = HashSet::new();
