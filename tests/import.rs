@@ -332,3 +332,28 @@ fn a_wrong_codebook_option_is_a_usage_error() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn missing_metadata_and_unparseable_numbers_are_rejected() {
+    let text = "response_id,pilot_id,wave,role,E08\nB1,,exit,,three\n,P01,exit,employer,-2.5\n";
+    assert_rejected(
+        "meta.csv",
+        text.as_bytes(),
+        &[
+            "meta.csv:2:pilot_id: \"\" — expected a pilot id such as P01; the cell is empty",
+            "meta.csv:2:role: \"\" — expected one of the roles learner, employer, educator, project_lead",
+            "meta.csv:2:E08: \"three\" — expected a number of at least 0",
+            "meta.csv:3:response_id: \"\" — expected a respondent id; the cell is empty",
+            "meta.csv:3:E08: \"-2.5\" — expected a number of at least 0",
+        ],
+    );
+    let text = "response_id,wave,L06\nB1,exit,4\n";
+    assert_rejected(
+        "nopilot.csv",
+        text.as_bytes(),
+        &[
+            "nopilot.csv:1: no pilot column — expected a pilot column, headed \"pilot_id\" or one of its aliases in the codebook",
+            "nopilot.csv:1: no role column — expected a role column, headed \"role\" or one of its aliases in the codebook",
+        ],
+    );
+}

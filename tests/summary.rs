@@ -263,10 +263,10 @@ employer,4,1,1\n\
 all,16,1,1\n\
 \n\
 # Selected questions — rating items (agree5 scale)\n\
-Question,Base n,Missing,% 1,% 2,% 3,% 4,% 5,Mean,SD,Median,Top-2 %,Bottom-2 %\n\
-L06,12,0,16.666666666666668,25,25,16.666666666666668,16.666666666666668,2.9166666666666665,1.378954368902449,3,33.333333333333336,41.666666666666664\n\
-E04,suppressed,suppressed,suppressed,suppressed,suppressed,suppressed,suppressed,suppressed,suppressed,suppressed,suppressed,suppressed\n\
-# Levels: 1 = Strongly disagree, 2 = Disagree, 3 = Neither agree nor disagree, 4 = Agree, 5 = Strongly agree. Base n = respondents asked the question who gave a rating; percentages are of the base. Missing = blank or a missing code (N/A, Don't know); excluded from every percentage. Top-2 = the 2 highest levels, bottom-2 the 2 lowest.\n\
+Question,Base n,Missing,n 1,% 1,n 2,% 2,n 3,% 3,n 4,% 4,n 5,% 5,Mean,SD,Median,Top-2 %,Bottom-2 %\n\
+L06,12,0,2,16.666666666666668,3,25,3,25,2,16.666666666666668,2,16.666666666666668,2.9166666666666665,1.378954368902449,3,33.333333333333336,41.666666666666664\n\
+E04,suppressed,suppressed,suppressed,suppressed,suppressed,suppressed,suppressed,suppressed,suppressed,suppressed,suppressed,suppressed,suppressed,suppressed,suppressed,suppressed,suppressed\n\
+# Levels: 1 = Strongly disagree, 2 = Disagree, 3 = Neither agree nor disagree, 4 = Agree, 5 = Strongly agree; each level shows count (% of base). Base n = respondents asked the question who gave a rating. Missing = blank or a missing code (N/A, Don't know); excluded from every percentage. Top-2 = the 2 highest levels, bottom-2 the 2 lowest.\n\
 # s = suppressed: fewer than 10 respondents answered (privacy.min_cell); every figure in that row is withheld.\n\
 # L06: The skills taught are in demand by employers in my field.\n\
 # E04: The competencies targeted reflect skills our organization needs now.\n"
@@ -314,7 +314,7 @@ fn every_format_suppresses_and_says_so() {
         .unwrap();
     assert!(stdout_of(&e04).contains("| E04 | s | s | s | s | s | s | s | s | s | s | s | s |"));
     assert!(stdout_of(&markdown).contains(
-        "| L06 | 12 | 0 | 16.7 | 25.0 | 25.0 | 16.7 | 16.7 | 2.92 | 1.38 | 3.0 | 33.3 | 41.7 |"
+        "| L06 | 12 | 0 | 2 (16.7) | 3 (25.0) | 3 (25.0) | 2 (16.7) | 2 (16.7) | 2.92 | 1.38 | 3.0 | 33.3 | 41.7 |"
     ));
 }
 

@@ -184,8 +184,8 @@ pub fn section_tables(
         .column("Missing", ColumnKind::Int);
         for level in &scale.levels {
             table = table.column(
-                format!("% {}", level.code),
-                ColumnKind::Percent { decimals: 1 },
+                level.code.to_string(),
+                ColumnKind::CountPercent { decimals: 1 },
             );
         }
         table = table
@@ -232,7 +232,12 @@ pub fn section_tables(
                 } else {
                     row.push(Cell::Int(histogram.n() as i64));
                     row.push(Cell::Int(missing));
-                    row.extend(histogram.percents().into_iter().map(Cell::opt_float));
+                    row.extend(histogram.counts.iter().zip(histogram.percents()).map(
+                        |(&count, percent)| Cell::CountPercent {
+                            count: count as i64,
+                            percent: percent.unwrap_or(0.0),
+                        },
+                    ));
                     row.push(Cell::opt_float(histogram.mean(&values)));
                     row.push(Cell::opt_float(histogram.sd(&values)));
                     row.push(Cell::opt_float(histogram.median(&values)));
@@ -248,7 +253,7 @@ pub fn section_tables(
             .map(|l| format!("{} = {}", l.code, l.label))
             .collect();
         table.footnotes.push(format!(
-            "Levels: {}. Base n = respondents asked the question who gave a rating; percentages are of the base. Missing = blank or a missing code (N/A, Don't know); excluded from every percentage. Top-{t} = the {t} highest levels, bottom-{t} the {t} lowest.",
+            "Levels: {}; each level shows count (% of base). Base n = respondents asked the question who gave a rating. Missing = blank or a missing code (N/A, Don't know); excluded from every percentage. Top-{t} = the {t} highest levels, bottom-{t} the {t} lowest.",
             level_names.join(", "),
             t = scale.top_box
         ));

@@ -65,6 +65,14 @@ pub fn main() -> i32 {
             if let Some(Quiet(code)) = e.downcast_ref::<Quiet>() {
                 return *code;
             }
+            // A reader that stopped early (`| head`) is not an error.
+            let broken_pipe = e
+                .chain()
+                .filter_map(|c| c.downcast_ref::<std::io::Error>())
+                .any(|io| io.kind() == std::io::ErrorKind::BrokenPipe);
+            if broken_pipe {
+                return 0;
+            }
             eprintln!("error: {e:#}");
             e.downcast_ref::<Error>().map_or(1, Error::exit_code)
         }

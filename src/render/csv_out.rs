@@ -8,7 +8,7 @@ use std::io::Write;
 use super::{Cell, Table};
 
 pub fn write(out: &mut dyn Write, tables: &[Table]) -> std::io::Result<()> {
-    for (i, table) in tables.iter().enumerate() {
+    for (i, table) in tables.iter().map(Table::flattened).enumerate() {
         if i > 0 {
             writeln!(out)?;
         }
@@ -23,6 +23,7 @@ pub fn write(out: &mut dyn Write, tables: &[Table]) -> std::io::Result<()> {
                     Cell::Text(s) => neutralise(s),
                     Cell::Int(i) => i.to_string(),
                     Cell::Float(x) => x.to_string(),
+                    Cell::CountPercent { count, percent } => format!("{count} ({percent})"),
                     Cell::Empty => String::new(),
                     Cell::Suppressed => "suppressed".to_string(),
                 })

@@ -10,6 +10,7 @@ use super::{Cell, Table};
 pub fn write(out: &mut dyn Write, heading: &str, tables: &[Table]) -> std::io::Result<()> {
     let tables: Vec<Value> = tables
         .iter()
+        .map(Table::flattened)
         .map(|t| {
             let rows: Vec<Value> = t
                 .rows
@@ -39,6 +40,7 @@ fn cell_value(cell: &Cell) -> Value {
         Cell::Text(s) => Value::String(s.clone()),
         Cell::Int(i) => json!(i),
         Cell::Float(x) => json!(x),
+        Cell::CountPercent { count, percent } => json!({ "n": count, "percent": percent }),
         Cell::Empty => Value::Null,
         Cell::Suppressed => Value::String("suppressed".into()),
     }

@@ -45,7 +45,14 @@ pub fn display(cell: &Cell, kind: ColumnKind) -> String {
             ColumnKind::Float { decimals } | ColumnKind::Percent { decimals } => {
                 format!("{x:.decimals$}")
             }
-            ColumnKind::Number | ColumnKind::Int | ColumnKind::Text => format!("{x}"),
+            ColumnKind::Number
+            | ColumnKind::Int
+            | ColumnKind::Text
+            | ColumnKind::CountPercent { .. } => format!("{x}"),
+        },
+        Cell::CountPercent { count, percent } => match kind {
+            ColumnKind::CountPercent { decimals } => format!("{count} ({percent:.decimals$})"),
+            _ => format!("{count} ({percent})"),
         },
         Cell::Empty => String::new(),
         Cell::Suppressed => SUPPRESSED_MARK.to_string(),

@@ -15,6 +15,11 @@ pub enum ColumnKind {
     Percent {
         decimals: usize,
     },
+    /// A count with its percentage of the base: "303 (7.8)" for people, two columns
+    /// ("n NAME", "% NAME") in CSV and JSON.
+    CountPercent {
+        decimals: usize,
+    },
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -29,6 +34,10 @@ pub enum Cell {
     Text(String),
     Int(i64),
     Float(f64),
+    CountPercent {
+        count: i64,
+        percent: f64,
+    },
     /// No value (a statistic that does not exist, such as the sd of one answer).
     Empty,
     /// A value withheld because it rests on too few respondents.
@@ -63,6 +72,60 @@ impl Table {
             kind,
         });
         self
+    }
+
+    /// The table with every count-and-percent column split in two, for machine formats.
+    pub fn flattened(&self) -> Table {
+        let split = |kind: ColumnKind| matches!(kind, ColumnKind::CountPercent { .. });
+        if !self.columns.iter().any(|c| split(c.kind)) {
+            return self.clone();
+        }
+        let mut columns = Vec::new();
+        for column in &self.columns {
+            match column.kind {
+                ColumnKind::CountPercent { decimals } => {
+                    columns.push(Column {
+                        name: format!("n {}", column.name),
+                        kind: ColumnKind::Int,
+                    });
+                    columns.push(Column {
+                        name: format!("% {}", column.name),
+                        kind: ColumnKind::Percent { decimals },
+                    });
+                }
+                kind => columns.push(Column {
+                    name: column.name.clone(),
+                    kind,
+                }),
+            }
+        }
+        let rows = self
+            .rows
+            .iter()
+            .map(|row| {
+                let mut cells = Vec::new();
+                for (cell, column) in row.iter().zip(&self.columns) {
+                    match (cell, split(column.kind)) {
+                        (Cell::CountPercent { count, percent }, _) => {
+                            cells.push(Cell::Int(*count));
+                            cells.push(Cell::Float(*percent));
+                        }
+                        (other, true) => {
+                            cells.push(other.clone());
+                            cells.push(other.clone());
+                        }
+                        (other, false) => cells.push(other.clone()),
+                    }
+                }
+                cells
+            })
+            .collect();
+        Table {
+            title: self.title.clone(),
+            columns,
+            rows,
+            footnotes: self.footnotes.clone(),
+        }
     }
 
     pub fn has_suppressed(&self) -> bool {

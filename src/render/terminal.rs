@@ -14,10 +14,10 @@ pub fn write(out: &mut dyn Write, heading: &str, tables: &[Table]) -> std::io::R
     for table in tables {
         writeln!(out, "{}", table.title)?;
         let mut t = comfy_table::Table::new();
-        t.load_style(UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic);
-        if t.width().is_none() {
-            t.set_width(120);
+        t.load_style(UTF8_FULL_CONDENSED);
+        // Fit a terminal's width; piped output is never wrapped.
+        if t.width().is_some() {
+            t.set_content_arrangement(ContentArrangement::Dynamic);
         }
         t.set_header(table.columns.iter().map(|c| c.name.as_str()));
         for row in &table.rows {
