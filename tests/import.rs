@@ -96,11 +96,14 @@ fn a_binary_file_is_rejected() {
 
 #[test]
 fn an_unknown_column_is_rejected() {
-    let text = "response_id,pilot_id,wave,role,Favourite colour\nB1,P01,exit,learner,blue\n";
+    let text = "response_id,pilot_id,wave,role,Favourite colour,Skills in demand by employers\nB1,P01,exit,learner,blue,4\n";
     assert_rejected(
         "unknown.csv",
         text.as_bytes(),
-        &["unknown.csv:1:Favourite colour: \"Favourite colour\" — expected a question id, alias or question text from the codebook, or a metadata column (response_id, pilot_id, wave, role, submitted_date)"],
+        &[
+            "unknown.csv:1:Favourite colour: \"Favourite colour\" — expected a question id, alias or question text from the codebook, or a metadata column (response_id, pilot_id, wave, role, submitted_date); map it in a mapping file (--map) or mark it \"ignore\" there",
+            "unknown.csv:1:Skills in demand by employers: \"Skills in demand by employers\" — expected a question id, alias or question text from the codebook, or a metadata column (response_id, pilot_id, wave, role, submitted_date); map it in a mapping file (--map) or mark it \"ignore\" there; closest: L06 (The skills taught are in demand by employers in…)",
+        ],
     );
 }
 
@@ -352,8 +355,8 @@ fn missing_metadata_and_unparseable_numbers_are_rejected() {
         "nopilot.csv",
         text.as_bytes(),
         &[
-            "nopilot.csv:1: no pilot column — expected a pilot column, headed \"pilot_id\" or one of its aliases in the codebook",
-            "nopilot.csv:1: no role column — expected a role column, headed \"role\" or one of its aliases in the codebook",
+            "nopilot.csv:1: no pilot column — expected a pilot column, headed \"pilot_id\" or one of its aliases in the codebook, or --pilot on the command line, or [defaults] pilot in a mapping file",
+            "nopilot.csv:1: no role column — expected a role column, headed \"role\" or one of its aliases in the codebook, or --role on the command line, or [defaults] role in a mapping file",
         ],
     );
 }

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use mctrack::codebook::parse_codebook;
-use mctrack::ingest::parse_bytes;
+use mctrack::ingest::{parse_bytes, ImportOptions};
 use mctrack::workspace::{load_survey, Workspace};
 use proptest::prelude::*;
 
@@ -58,7 +58,7 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2000)) {
         let survey = survey();
-        let parsed = parse_bytes(Path::new("fuzz.csv"), &bytes, &survey);
+        let parsed = parse_bytes(Path::new("fuzz.csv"), &bytes, &survey, &ImportOptions::default());
         for problem in parsed.problems() {
             prop_assert!(problem.row >= 1);
         }
@@ -78,7 +78,7 @@ proptest! {
             text.push_str(&row.iter().map(|&c| quote(CELLS[c])).collect::<Vec<_>>().join(&delimiter.to_string()));
             text.push_str("\r\n");
         }
-        let parsed = parse_bytes(Path::new("fuzz.csv"), text.as_bytes(), &survey);
+        let parsed = parse_bytes(Path::new("fuzz.csv"), text.as_bytes(), &survey, &ImportOptions::default());
         prop_assert!(parsed.responses.len() + parsed.rejected.len() <= rows.len());
         for response in &parsed.responses {
             prop_assert_eq!(response.answers.len(), survey.codebook.questions.len());

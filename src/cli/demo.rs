@@ -22,6 +22,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
     let sample = workspace.root.join("surveys").join("sample");
     let tally = super::import::import_all(
         &survey,
+        &crate::ingest::ImportOptions::default(),
         &mut store,
         &[sample],
         Mode::SkipInvalid,

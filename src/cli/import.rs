@@ -2,10 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
+use super::input::InputArgs;
 use super::{write_atomically, Context, Quiet};
 use crate::codebook::Survey;
 use crate::error::EXIT_REJECTED;
-use crate::ingest::{self, ParsedFile, RejectedRow};
+use crate::ingest::{self, ImportOptions, ParsedFile, RejectedRow};
 use crate::store::{ImportOutcome, Mode, Store};
 
 /// Import survey exports into the workspace store, each file all-or-nothing.
@@ -23,6 +24,8 @@ pub struct Args {
     /// Folder for rejected-rows files [default: the workspace's reports/rejected].
     #[arg(long, value_name = "DIR")]
     rejects: Option<PathBuf>,
+    #[command(flatten)]
+    input: InputArgs,
 }
 
 /// Check survey exports as an import would, including against what is stored; write nothing.
@@ -33,6 +36,8 @@ pub struct ValidateArgs {
     /// CSV files, or folders searched for *.csv files.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
+    #[command(flatten)]
+    input: InputArgs,
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
@@ -47,12 +52,22 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
     } else {
         Mode::Strict
     };
-    let tally = import_all(&survey, &mut store, &args.paths, mode, &rejects_dir, false)?;
+    let options = args.input.options(&survey)?;
+    let tally = import_all(
+        &survey,
+        &options,
+        &mut store,
+        &args.paths,
+        mode,
+        &rejects_dir,
+        false,
+    )?;
     finish(tally)
 }
 
 pub fn run_validate(ctx: &Context, args: ValidateArgs) -> anyhow::Result<i32> {
     let survey = ctx.survey()?;
+    let options = args.input.options(&survey)?;
     // Only an existing store is consulted: validating must not create one.
     let mut store = match &ctx.workspace {
         Some(ws) if ws.store.is_file() => Some(Store::open(&ws.store)?),
@@ -60,7 +75,7 @@ pub fn run_validate(ctx: &Context, args: ValidateArgs) -> anyhow::Result<i32> {
     };
     let mut tally = Tally::default();
     for file in ingest::collect_csv_files(&args.paths)? {
-        let parsed = ingest::parse_path(&file, &survey)?;
+        let parsed = ingest::parse_path(&file, &survey, &options)?;
         report_parse(&parsed);
         let outcome = match store.as_mut() {
             Some(store) => store.import(&parsed, &survey.codebook, Mode::ValidateOnly)?,
@@ -179,6 +194,7 @@ impl Tally {
 /// Imports every CSV file under `paths`, each in its own transaction.
 pub fn import_all(
     survey: &Survey,
+    options: &ImportOptions,
     store: &mut Store,
     paths: &[PathBuf],
     mode: Mode,
@@ -206,7 +222,7 @@ pub fn import_all(
             }
             continue;
         }
-        let parsed = ingest::parse_bytes(&file, &bytes, survey);
+        let parsed = ingest::parse_bytes(&file, &bytes, survey, options);
         report_parse(&parsed);
         let outcome = store.import(&parsed, &survey.codebook, mode)?;
         tally.record(&parsed, outcome, Some(rejects_dir))?;

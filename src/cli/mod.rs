@@ -5,6 +5,7 @@ mod demo;
 mod import;
 mod imports;
 mod init;
+mod input;
 mod sample;
 mod summary;
 

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::bail;
 
+use super::input::FormatArgs;
 use super::{emit, Context};
 use crate::analysis::summary::{self, GroupBy, Section, SummaryOptions};
 use crate::codebook::Survey;
@@ -21,6 +22,8 @@ pub struct Args {
     files: Vec<PathBuf>,
     #[command(flatten)]
     filters: Filters,
+    #[command(flatten)]
+    input: FormatArgs,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
     /// Write to this file instead of the terminal.
@@ -61,8 +64,9 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
             format!("store {}", ingest::display_path(store.path())),
         )
     } else {
+        let options = args.input.options(&survey)?;
         (
-            load_files(&survey, &args.files)?,
+            load_files(&survey, &options, &args.files)?,
             format!("{} file(s), not imported", args.files.len()),
         )
     };
@@ -72,10 +76,14 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
 }
 
 /// Reads files as an import would, keeping their valid rows; invalid rows are counted on stderr.
-fn load_files(survey: &Survey, files: &[PathBuf]) -> anyhow::Result<Dataset> {
+fn load_files(
+    survey: &Survey,
+    options: &ingest::ImportOptions,
+    files: &[PathBuf],
+) -> anyhow::Result<Dataset> {
     let mut data = Dataset::new(&survey.codebook);
     for file in ingest::collect_csv_files(files)? {
-        let parsed = ingest::parse_path(&file, survey)?;
+        let parsed = ingest::parse_path(&file, survey, options)?;
         if !parsed.file_problems.is_empty() {
             for problem in &parsed.file_problems {
                 eprintln!("{problem}");

@@ -22,7 +22,7 @@ pub const MAX_MULTI_OPTIONS: usize = 63;
 pub const MAX_LEVELS: usize = 255;
 
 /// Names of the store's own `responses` columns, which question columns must not take.
-const RESERVED_IDS: [&str; 9] = [
+const RESERVED_IDS: [&str; 14] = [
     "id",
     "import_id",
     "source_row",
@@ -32,6 +32,11 @@ const RESERVED_IDS: [&str; 9] = [
     "role",
     "submitted_date",
     "weight",
+    "started_at",
+    "ended_at",
+    "duration_s",
+    "progress",
+    "finished",
 ];
 
 #[derive(Deserialize)]

@@ -30,19 +30,34 @@ impl MetaField {
     }
 }
 
+/// Platform data-quality fields that are kept with each response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QualityField {
+    Started,
+    Ended,
+    DurationSeconds,
+    Progress,
+    Finished,
+}
+
 /// What one column of an export holds.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ColumnTarget {
     Meta(MetaField),
+    Quality(QualityField),
     /// A whole question, by index into the codebook's questions.
     Question(usize),
-    /// One option of a multi-select question spread over 0/1 columns (`L07__exam_quiz`).
-    MultiOption {
+    /// One option of a single or multi question spread over one column per option: 0/1,
+    /// TRUE/FALSE, or the option's own label when chosen (`L07__exam_quiz`, `Q [Option]`).
+    Choice {
         question: usize,
         option: usize,
     },
     /// A column that identifies a person: dropped, never read past the header.
     Identifier,
+    /// A column deliberately not read, and why.
+    Ignored(String),
     Unknown,
 }
 
@@ -92,12 +107,17 @@ impl HeaderMap {
         }
     }
 
+    /// Whether `header` names an identifier column of the codebook's drop list.
+    pub fn is_identifier(&self, header: &str) -> bool {
+        self.drop_keys.contains(&identifier_key(header))
+    }
+
     pub fn target(&self, codebook: &Codebook, header: &str) -> ColumnTarget {
         let key = normalize(header);
         if let Some(t) = self.by_key.get(&key) {
             return t.clone();
         }
-        if self.drop_keys.contains(&identifier_key(header)) {
+        if self.is_identifier(header) {
             return ColumnTarget::Identifier;
         }
         // One-hot multi-select columns: `L07__exam_quiz`.
@@ -110,7 +130,7 @@ impl HeaderMap {
                         .iter()
                         .position(|o| normalize(&o.code) == code)
                     {
-                        return ColumnTarget::MultiOption {
+                        return ColumnTarget::Choice {
                             question: q,
                             option,
                         };
@@ -226,8 +246,18 @@ impl ValueMap {
         self.missing.iter().any(|m| m == key)
     }
 
-    /// Understands one cell of `question`.
-    pub fn parse(&self, question: &Question, raw: &str) -> Result<Answer, ValueError> {
+    /// The 1-based option a label or code names, if any.
+    pub fn option(&self, raw: &str) -> Option<u8> {
+        self.levels.get(&normalize(raw)).copied()
+    }
+
+    /// Understands one cell of `question`; multi-select answers are split on `separators`.
+    pub fn parse(
+        &self,
+        question: &Question,
+        raw: &str,
+        separators: &[&str],
+    ) -> Result<Answer, ValueError> {
         let trimmed = raw.trim();
         let error = |value: &str| ValueError {
             value: value.to_string(),
@@ -269,17 +299,9 @@ impl ValueMap {
                 if self.is_missing(&key) {
                     return Ok(Answer::Missing);
                 }
-                let mut set = 0u64;
-                for part in trimmed.split(';') {
-                    let part_key = normalize(part);
-                    if part_key.is_empty() {
-                        continue;
-                    }
-                    match self.levels.get(&part_key) {
-                        Some(level) => set |= 1 << (level - 1),
-                        None => return Err(error(part.trim())),
-                    }
-                }
+                let set = self
+                    .split_choices(trimmed, separators)
+                    .map_err(|part| error(&part))?;
                 check_choices(question, set)?;
                 Ok(if set == 0 {
                     Answer::Missing
@@ -288,6 +310,53 @@ impl ValueMap {
                 })
             }
         }
+    }
+
+    /// The options of a multi-select cell. Options are matched longest first, so a label that
+    /// itself contains the separator ("Yes, and some extracellular space") is one option.
+    /// Returns the first part that is no option.
+    fn split_choices(&self, cell: &str, separators: &[&str]) -> Result<u64, String> {
+        let mut first_error = None;
+        for separator in separators.iter().chain(&[";"]) {
+            match self.segment(cell, separator) {
+                Ok(set) => return Ok(set),
+                Err(part) => {
+                    first_error.get_or_insert(part);
+                }
+            }
+        }
+        Err(first_error.unwrap_or_default())
+    }
+
+    /// Splits on the separator (its non-space part), then joins neighbouring parts back while a
+    /// longer run still names an option.
+    fn segment(&self, cell: &str, separator: &str) -> Result<u64, String> {
+        let split_on = if separator.trim().is_empty() {
+            separator
+        } else {
+            separator.trim()
+        };
+        let parts: Vec<&str> = cell.split(split_on).collect();
+        let mut set = 0u64;
+        let mut i = 0;
+        while i < parts.len() {
+            if parts[i].trim().is_empty() {
+                i += 1;
+                continue;
+            }
+            let longest = (i..parts.len()).rev().find_map(|j| {
+                self.option(&parts[i..=j].join(split_on))
+                    .map(|level| (j, level))
+            });
+            match longest {
+                Some((j, level)) => {
+                    set |= 1 << (level - 1);
+                    i = j + 1;
+                }
+                None => return Err(parts[i].trim().to_string()),
+            }
+        }
+        Ok(set)
     }
 
     /// Likert codes written as "4.0" by a spreadsheet still mean level 4.
@@ -333,17 +402,24 @@ pub fn check_choices(question: &Question, set: u64) -> Result<(), ValueError> {
     Ok(())
 }
 
-/// Understands a 0/1 cell of a one-hot multi-select column.
-pub fn parse_flag(raw: &str) -> Result<bool, ValueError> {
+/// Understands a cell of a one-column-per-option field: 1/0, TRUE/FALSE, yes/no, or the
+/// option's own label or code when chosen (SurveyMonkey) and empty when not.
+pub fn parse_flag(raw: &str, option: &crate::codebook::Choice) -> Result<bool, ValueError> {
     let key = normalize(raw);
     if key.is_empty() || NO.contains(&key.as_str()) {
         Ok(false)
-    } else if YES.contains(&key.as_str()) {
+    } else if YES.contains(&key.as_str())
+        || key == normalize(&option.label)
+        || key == normalize(&option.code)
+    {
         Ok(true)
     } else {
         Err(ValueError {
             value: raw.to_string(),
-            expected: "1 or 0 (also yes/no, true/false) in a one-column-per-option field".into(),
+            expected: format!(
+                "1 or 0 (also TRUE/FALSE, yes/no), or the option's label \"{}\" when chosen",
+                option.label
+            ),
         })
     }
 }

@@ -3,6 +3,8 @@
 //! writes: the store decides what to keep.
 
 pub mod decode;
+pub mod formats;
+pub mod mapfile;
 pub mod mapping;
 
 use std::collections::HashMap;
@@ -11,9 +13,12 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::codebook::{Codebook, Survey};
+use crate::codebook::text::normalize;
+use crate::codebook::{Codebook, QuestionKind, Survey};
 use crate::error::{Error, Result};
-use mapping::{parse_flag, Answer, ColumnTarget, HeaderMap, MetaField, ValueMap};
+use formats::{Layout, Platform, PlatformField};
+use mapfile::{Mapping, MetaDefaults};
+use mapping::{parse_flag, Answer, ColumnTarget, HeaderMap, MetaField, QualityField, ValueMap};
 
 /// One problem in an input file. `row` counts as a spreadsheet does: the header is row 1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -54,8 +59,39 @@ pub struct Response {
     pub role: usize,
     pub submitted: Option<String>,
     pub weight: Option<f64>,
+    /// Platform data-quality fields, where the export has them.
+    pub quality: Quality,
     /// One answer per codebook question, in codebook order.
     pub answers: Vec<Answer>,
+}
+
+/// What survey platforms record about how a response was given, kept for data-quality checks.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Quality {
+    /// ISO 8601 date-times, `YYYY-MM-DD HH:MM:SS`.
+    pub started: Option<String>,
+    pub ended: Option<String>,
+    pub duration_seconds: Option<f64>,
+    /// Percent of the survey completed.
+    pub progress: Option<f64>,
+    pub finished: Option<bool>,
+}
+
+impl Response {
+    /// An empty response for `codebook`, to be filled column by column.
+    pub fn blank(codebook: &Codebook) -> Response {
+        Response {
+            source_row: 0,
+            respondent_id: String::new(),
+            pilot: String::new(),
+            wave: 0,
+            role: 0,
+            submitted: None,
+            weight: None,
+            quality: Quality::default(),
+            answers: vec![Answer::Missing; codebook.questions.len()],
+        }
+    }
 }
 
 /// A row that was not accepted, kept with its reasons for the rejected-rows file.
@@ -70,7 +106,10 @@ pub struct RejectedRow {
 /// How one column of the file was understood.
 #[derive(Debug, Clone)]
 pub struct ColumnMapping {
+    /// The column's name as shown to people: its first header row.
     pub header: String,
+    /// Every name the column goes by across the header rows.
+    pub names: Vec<String>,
     pub target: ColumnTarget,
 }
 
@@ -82,7 +121,10 @@ pub struct ParsedFile {
     pub display_name: String,
     pub sha256: String,
     pub encoding: &'static str,
-    pub format: &'static str,
+    pub platform: Platform,
+    pub delimiter: char,
+    /// Rows above the first response.
+    pub header_rows: usize,
     pub columns: Vec<ColumnMapping>,
     pub responses: Vec<Response>,
     pub rejected: Vec<RejectedRow>,
@@ -108,10 +150,6 @@ impl ParsedFile {
             .chain(self.rejected.iter().flat_map(|r| r.reasons.iter()))
     }
 
-    pub fn is_clean(&self) -> bool {
-        self.file_problems.is_empty() && self.rejected.is_empty()
-    }
-
     /// Headers of the non-identifier columns, as written to the rejected-rows file.
     pub fn kept_headers(&self) -> Vec<&str> {
         self.columns
@@ -122,9 +160,38 @@ impl ParsedFile {
     }
 }
 
+/// How a file is to be read: the platform (detected when not given), a mapping file, and
+/// metadata for exports that lack it.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub format: Option<Platform>,
+    pub mapping: Option<Mapping>,
+    pub defaults: MetaDefaults,
+}
+
+impl ImportOptions {
+    /// A metadata default: the command line's, else the mapping file's.
+    fn default_for(&self, field: MetaField) -> Option<&str> {
+        field_default(&self.defaults, field).or_else(|| {
+            self.mapping
+                .as_ref()
+                .and_then(|m| field_default(&m.defaults, field))
+        })
+    }
+}
+
+fn field_default(defaults: &MetaDefaults, field: MetaField) -> Option<&str> {
+    match field {
+        MetaField::Pilot => defaults.pilot.as_deref(),
+        MetaField::Wave => defaults.wave.as_deref(),
+        MetaField::Role => defaults.role.as_deref(),
+        _ => None,
+    }
+}
+
 /// Reads and checks one export file against the survey definition.
-pub fn parse_path(path: &Path, survey: &Survey) -> Result<ParsedFile> {
-    Ok(parse_bytes(path, &read_file(path)?, survey))
+pub fn parse_path(path: &Path, survey: &Survey, options: &ImportOptions) -> Result<ParsedFile> {
+    Ok(parse_bytes(path, &read_file(path)?, survey, options))
 }
 
 pub fn read_file(path: &Path) -> Result<Vec<u8>> {
@@ -149,14 +216,21 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Checks `bytes` as the contents of `path`. Never fails: every problem becomes a `Problem`.
-pub fn parse_bytes(path: &Path, bytes: &[u8], survey: &Survey) -> ParsedFile {
+pub fn parse_bytes(
+    path: &Path,
+    bytes: &[u8],
+    survey: &Survey,
+    options: &ImportOptions,
+) -> ParsedFile {
     let display_name = display_path(path);
     let mut parsed = ParsedFile {
         path: path.to_path_buf(),
         display_name: display_name.clone(),
         sha256: sha256_hex(bytes),
         encoding: "unknown",
-        format: "csv",
+        platform: Platform::Generic,
+        delimiter: ',',
+        header_rows: 1,
         columns: Vec::new(),
         responses: Vec::new(),
         rejected: Vec::new(),
@@ -191,83 +265,130 @@ pub fn parse_bytes(path: &Path, bytes: &[u8], survey: &Survey) -> ParsedFile {
         return parsed;
     }
     let delimiter = sniff_delimiter(&decoded.text);
-    if delimiter != b',' {
-        parsed.warnings.push(format!(
-            "fields are separated by {}",
-            if delimiter == b';' {
-                "semicolons"
-            } else {
-                "tabs"
-            }
-        ));
-    }
-    let mut reader = csv::ReaderBuilder::new()
+    parsed.delimiter = delimiter as char;
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .from_reader(decoded.text.as_bytes());
-    let mut records = reader.records();
-    let headers = match records.next() {
-        Some(Ok(h)) => h,
-        Some(Err(e)) => {
-            parsed.file_problems.push(file_problem(
-                1,
-                "",
-                "",
-                &format!("a readable header row ({e})"),
-            ));
-            return parsed;
+    for (index, record) in reader.into_records().enumerate() {
+        match record {
+            Ok(r) => rows.push(r.iter().map(str::to_string).collect()),
+            Err(e) => {
+                parsed.file_problems.push(file_problem(
+                    index + 1,
+                    "",
+                    &e.to_string(),
+                    "a well-formed CSV row",
+                ));
+                return parsed;
+            }
         }
-        None => {
-            parsed
-                .file_problems
-                .push(file_problem(1, "", "no header row", "a header row"));
-            return parsed;
-        }
+    }
+    parse_rows(&mut parsed, rows, survey, options);
+    parsed
+}
+
+/// Maps and checks rows already split into fields (from CSV or a workbook sheet).
+pub fn parse_rows(
+    parsed: &mut ParsedFile,
+    mut rows: Vec<Vec<String>>,
+    survey: &Survey,
+    options: &ImportOptions,
+) {
+    let display_name = parsed.display_name.clone();
+    let file_problem = |row: usize, column: &str, value: &str, expected: &str| Problem {
+        file: display_name.clone(),
+        row,
+        column: column.to_string(),
+        value: value.to_string(),
+        expected: expected.to_string(),
     };
+    if let Some(header) = rows.first_mut() {
+        let trimmed = trim_trailing_empty(std::mem::take(header));
+        *header = trimmed;
+    }
+    if rows.first().is_none_or(|h| h.is_empty()) {
+        parsed
+            .file_problems
+            .push(file_problem(1, "", "no header row", "a header row"));
+        return;
+    }
+    let platform = options.format.unwrap_or_else(|| Platform::detect(&rows));
+    let layout = platform.layout(&rows);
+    parsed.platform = platform;
+    parsed.header_rows = layout.header_rows;
     let codebook = &survey.codebook;
-    let header_map = HeaderMap::new(codebook);
-    let headers: Vec<String> = trim_trailing_empty(headers.iter().map(str::to_string).collect());
+    parsed.columns = map_columns(&layout, codebook, options.mapping.as_ref());
+
     let mut seen_targets: HashMap<ColumnTarget, String> = HashMap::new();
-    for header in &headers {
-        let target = header_map.target(codebook, header);
-        match &target {
+    let whole_questions: Vec<usize> = parsed
+        .columns
+        .iter()
+        .filter_map(|c| match c.target {
+            ColumnTarget::Question(q) => Some(q),
+            _ => None,
+        })
+        .collect();
+    for column in &mut parsed.columns {
+        // A select-all question written both as one column and as one column per option (Kobo,
+        // ODK): the one column is read, the others are the same answers again.
+        if let ColumnTarget::Choice { question, .. } = column.target {
+            if whole_questions.contains(&question) {
+                column.target = ColumnTarget::Ignored(format!(
+                    "repeats column \"{}\" one option at a time",
+                    codebook.questions[question].id
+                ));
+            }
+        }
+        match &column.target {
             ColumnTarget::Unknown => parsed.file_problems.push(file_problem(
                 1,
-                header,
-                header,
-                "a question id, alias or question text from the codebook, or a metadata column (response_id, pilot_id, wave, role, submitted_date)",
+                &column.header,
+                &column.header,
+                &unknown_column_expectation(codebook, &column.names),
             )),
-            ColumnTarget::Identifier => {}
+            ColumnTarget::Identifier | ColumnTarget::Ignored(_) => {}
             t => {
-                if let Some(first) = seen_targets.insert(t.clone(), header.clone()) {
+                if let Some(first) = seen_targets.insert(t.clone(), column.header.clone()) {
                     parsed.file_problems.push(file_problem(
                         1,
-                        header,
-                        header,
+                        &column.header,
+                        &column.header,
                         &format!("each question or metadata field in one column only; \"{first}\" holds the same field"),
                     ));
                 }
             }
         }
-        parsed.columns.push(ColumnMapping {
-            header: header.clone(),
-            target,
-        });
     }
+    let has_id = seen_targets.contains_key(&ColumnTarget::Meta(MetaField::RespondentId));
+    let id_fallback = (!has_id).then(|| layout.fallback_id_column()).flatten();
     for field in [
         MetaField::RespondentId,
         MetaField::Pilot,
         MetaField::Wave,
         MetaField::Role,
     ] {
-        if !seen_targets.contains_key(&ColumnTarget::Meta(field)) {
+        let present = seen_targets.contains_key(&ColumnTarget::Meta(field))
+            || options.default_for(field).is_some()
+            || (field == MetaField::RespondentId && id_fallback.is_some());
+        if !present {
+            let hint = if field == MetaField::RespondentId {
+                String::new()
+            } else {
+                format!(
+                    ", or --{} on the command line, or [defaults] {} in a mapping file",
+                    field_flag(field),
+                    field_flag(field)
+                )
+            };
             parsed.file_problems.push(file_problem(
                 1,
                 "",
                 &format!("no {} column", field.name()),
                 &format!(
-                    "a {} column, headed \"{}\" or one of its aliases in the codebook",
+                    "a {} column, headed \"{}\" or one of its aliases in the codebook{hint}",
                     field.name(),
                     meta_column_name(codebook, field)
                 ),
@@ -275,7 +396,7 @@ pub fn parse_bytes(path: &Path, bytes: &[u8], survey: &Survey) -> ParsedFile {
         }
     }
     if !parsed.file_problems.is_empty() {
-        return parsed;
+        return;
     }
     let value_maps: Vec<ValueMap> = codebook
         .questions
@@ -285,83 +406,101 @@ pub fn parse_bytes(path: &Path, bytes: &[u8], survey: &Survey) -> ParsedFile {
     let mut first_row_of_id: HashMap<(String, String, usize), usize> = HashMap::new();
     let mut without_consent = 0usize;
     let mut data_rows = 0usize;
-    for (index, record) in records.enumerate() {
-        let row = index + 2;
-        data_rows += 1;
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                parsed.file_problems.push(file_problem(
-                    row,
-                    "",
-                    &e.to_string(),
-                    "a well-formed CSV row",
-                ));
-                return parsed;
-            }
-        };
-        let mut fields: Vec<String> = record.iter().map(str::to_string).collect();
-        if fields.len() > headers.len()
-            && fields[headers.len()..].iter().all(|f| f.trim().is_empty())
-        {
-            fields.truncate(headers.len());
+    let width = parsed.columns.len();
+    let id_header = id_fallback
+        .map(|c| parsed.columns[c].header.clone())
+        .unwrap_or_else(|| meta_header(&parsed.columns, MetaField::RespondentId));
+    for (index, mut fields) in rows.into_iter().enumerate().skip(layout.header_rows) {
+        let row = index + 1;
+        if fields.len() > width && fields[width..].iter().all(|f| f.trim().is_empty()) {
+            fields.truncate(width);
         }
-        if fields.len() != headers.len() {
+        if fields.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        data_rows += 1;
+        if fields.len() != width {
             let reason = file_problem(
                 row,
                 "",
                 &format!("{} fields", fields.len()),
-                &format!("{} fields, one per header column", headers.len()),
+                &format!("{width} fields, one per header column"),
             );
             parsed
                 .rejected
                 .push(rejected(&parsed.columns, fields, vec![reason]));
             continue;
         }
-        if fields.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
         let mut reasons = Vec::new();
-        let mut response = Response {
-            source_row: row,
-            respondent_id: String::new(),
-            pilot: String::new(),
-            wave: 0,
-            role: 0,
-            submitted: None,
-            weight: None,
-            answers: vec![Answer::Missing; codebook.questions.len()],
-        };
+        let mut response = Response::blank(codebook);
+        response.source_row = row;
         let mut problem = |column: &str, value: &str, expected: String| {
             reasons.push(file_problem(row, column, value, &expected));
         };
+        for field in [MetaField::Pilot, MetaField::Wave, MetaField::Role] {
+            if let Some(value) = options.default_for(field) {
+                parse_meta(field, value, survey, &mut response, &mut |v, e| {
+                    problem(&format!("(default {})", field_flag(field)), v, e)
+                });
+            }
+        }
+        if let Some(c) = id_fallback {
+            response.respondent_id = fields[c].trim().to_string();
+        }
+        let mut choice_sets: HashMap<usize, u64> = HashMap::new();
         for (column, raw) in parsed.columns.iter().zip(&fields) {
             let value = raw.trim();
             match &column.target {
-                ColumnTarget::Identifier | ColumnTarget::Unknown => {}
+                ColumnTarget::Identifier | ColumnTarget::Unknown | ColumnTarget::Ignored(_) => {}
                 ColumnTarget::Meta(field) => {
                     parse_meta(*field, value, survey, &mut response, &mut |v, e| {
                         problem(&column.header, v, e)
                     })
                 }
+                ColumnTarget::Quality(field) => {
+                    if let Err(expected) = parse_quality(*field, value, &mut response.quality) {
+                        problem(&column.header, value, expected);
+                    }
+                }
                 ColumnTarget::Question(q) => {
-                    match value_maps[*q].parse(&codebook.questions[*q], raw) {
+                    let question = &codebook.questions[*q];
+                    let raw = options
+                        .mapping
+                        .as_ref()
+                        .and_then(|m| m.value(*q, raw))
+                        .unwrap_or(raw);
+                    match value_maps[*q].parse(question, raw, layout.separators) {
                         Ok(answer) => response.answers[*q] = answer,
                         Err(e) => problem(&column.header, &e.value, e.expected),
                     }
                 }
-                ColumnTarget::MultiOption { question, option } => match parse_flag(raw) {
-                    Ok(chosen) => {
-                        if chosen {
-                            let set = match response.answers[*question] {
-                                Answer::Choices(s) => s,
-                                _ => 0,
-                            };
-                            response.answers[*question] = Answer::Choices(set | 1 << option);
+                ColumnTarget::Choice { question, option } => {
+                    match parse_flag(raw, &codebook.questions[*question].options[*option]) {
+                        Ok(chosen) => {
+                            let set = choice_sets.entry(*question).or_insert(0);
+                            if chosen {
+                                *set |= 1 << option;
+                            }
                         }
+                        Err(e) => problem(&column.header, &e.value, e.expected),
                     }
-                    Err(e) => problem(&column.header, &e.value, e.expected),
-                },
+                }
+            }
+        }
+        for (q, set) in choice_sets {
+            let question = &codebook.questions[q];
+            if question.kind == QuestionKind::Multi {
+                if set != 0 {
+                    response.answers[q] = Answer::Choices(set);
+                }
+            } else if set.count_ones() > 1 {
+                problem(
+                    &question.id,
+                    &format!("{} options chosen", set.count_ones()),
+                    format!("one option of {}, a single-choice question", question.id),
+                );
+            } else if set != 0 {
+                response.answers[q] = Answer::Level(set.trailing_zeros() as u8 + 1);
             }
         }
         for (q, question) in codebook.questions.iter().enumerate() {
@@ -370,6 +509,14 @@ pub fn parse_bytes(path: &Path, bytes: &[u8], survey: &Survey) -> ParsedFile {
                     problem(&question.id, &e.value, e.expected);
                 }
             }
+        }
+        if reasons.is_empty() && response.respondent_id.is_empty() {
+            reasons.push(file_problem(
+                row,
+                &id_header,
+                "",
+                "a respondent id; the cell is empty",
+            ));
         }
         if reasons.is_empty() {
             let key = (
@@ -380,7 +527,7 @@ pub fn parse_bytes(path: &Path, bytes: &[u8], survey: &Survey) -> ParsedFile {
             if let Some(first) = first_row_of_id.get(&key) {
                 reasons.push(file_problem(
                     row,
-                    &meta_header(&parsed.columns, MetaField::RespondentId),
+                    &id_header,
                     &response.respondent_id,
                     &format!(
                         "each respondent once per pilot and wave; this id was already given at row {first} (a duplicate submission?)"
@@ -401,7 +548,7 @@ pub fn parse_bytes(path: &Path, bytes: &[u8], survey: &Survey) -> ParsedFile {
     }
     if data_rows == 0 {
         parsed.file_problems.push(file_problem(
-            2,
+            layout.header_rows + 1,
             "",
             "a header and no responses",
             "at least one response below the header",
@@ -412,7 +559,151 @@ pub fn parse_bytes(path: &Path, bytes: &[u8], survey: &Survey) -> ParsedFile {
             "{without_consent} response(s) answered a consent-gated module without consent; those answers were discarded"
         ));
     }
-    parsed
+}
+
+/// Resolves every column: the mapping file first, then the platform's own fields,
+/// identifiers, the codebook by each of the column's names, and last a question-and-option
+/// pair from a two-part header.
+fn map_columns(
+    layout: &Layout,
+    codebook: &Codebook,
+    mapping: Option<&Mapping>,
+) -> Vec<ColumnMapping> {
+    let header_map = HeaderMap::new(codebook);
+    (0..layout.names.len())
+        .map(|i| {
+            let names = &layout.names[i];
+            let header = names.first().cloned().unwrap_or_default();
+            let target = resolve_column(layout, i, codebook, &header_map, mapping);
+            ColumnMapping {
+                header,
+                names: names.clone(),
+                target,
+            }
+        })
+        .collect()
+}
+
+fn resolve_column(
+    layout: &Layout,
+    i: usize,
+    codebook: &Codebook,
+    header_map: &HeaderMap,
+    mapping: Option<&Mapping>,
+) -> ColumnTarget {
+    let names = &layout.names[i];
+    if let Some(target) = mapping.and_then(|m| names.iter().find_map(|n| m.target(n))) {
+        return target;
+    }
+    if let Some(field) = layout.platform_field(i) {
+        return match field {
+            PlatformField::RespondentId => ColumnTarget::Meta(MetaField::RespondentId),
+            PlatformField::Submitted => ColumnTarget::Meta(MetaField::Submitted),
+            PlatformField::Started => ColumnTarget::Quality(QualityField::Started),
+            PlatformField::Ended => ColumnTarget::Quality(QualityField::Ended),
+            PlatformField::DurationSeconds => ColumnTarget::Quality(QualityField::DurationSeconds),
+            PlatformField::Progress => ColumnTarget::Quality(QualityField::Progress),
+            PlatformField::Finished => ColumnTarget::Quality(QualityField::Finished),
+            PlatformField::Identifier => ColumnTarget::Identifier,
+            PlatformField::Bookkeeping => {
+                ColumnTarget::Ignored(format!("{} bookkeeping", layout.platform.name()))
+            }
+        };
+    }
+    if names.iter().any(|n| header_map.is_identifier(n)) {
+        return ColumnTarget::Identifier;
+    }
+    for name in names {
+        let target = header_map.target(codebook, name);
+        if target != ColumnTarget::Unknown {
+            return target;
+        }
+    }
+    if let Some((question, option)) = &layout.parts[i] {
+        let whole = mapping
+            .and_then(|m| m.target(question))
+            .unwrap_or_else(|| header_map.target(codebook, question));
+        if let ColumnTarget::Question(q) = whole {
+            let candidate = &codebook.questions[q];
+            if matches!(candidate.kind, QuestionKind::Multi | QuestionKind::Single) {
+                let key = normalize(option);
+                if let Some(o) = candidate
+                    .options
+                    .iter()
+                    .position(|c| normalize(&c.code) == key || normalize(&c.label) == key)
+                {
+                    return ColumnTarget::Choice {
+                        question: q,
+                        option: o,
+                    };
+                }
+            }
+        }
+    }
+    ColumnTarget::Unknown
+}
+
+/// What an unmapped column should have been, with the codebook questions closest to it.
+fn unknown_column_expectation(codebook: &Codebook, names: &[String]) -> String {
+    let closest = closest_questions(codebook, names, 2);
+    let mut text = "a question id, alias or question text from the codebook, or a metadata column (response_id, pilot_id, wave, role, submitted_date); map it in a mapping file (--map) or mark it \"ignore\" there".to_string();
+    if !closest.is_empty() {
+        text.push_str(&format!("; closest: {}", closest.join(", ")));
+    }
+    text
+}
+
+/// Codebook questions sharing the most words with any of `names`, best first.
+pub fn closest_questions(codebook: &Codebook, names: &[String], count: usize) -> Vec<String> {
+    let words = |text: &str| -> Vec<String> {
+        normalize(text)
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.len() > 2)
+            .map(str::to_string)
+            .collect()
+    };
+    let wanted: Vec<String> = names.iter().flat_map(|n| words(n)).collect();
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let mut scored: Vec<(usize, f64)> = codebook
+        .questions
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            let have = words(&q.text);
+            let shared = wanted.iter().filter(|w| have.contains(w)).count();
+            (i, shared as f64 / (wanted.len() + have.len()) as f64)
+        })
+        .filter(|(_, score)| *score > 0.15)
+        .collect();
+    scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+    scored
+        .into_iter()
+        .take(count)
+        .map(|(i, _)| {
+            let q = &codebook.questions[i];
+            let text: String = q.text.chars().take(48).collect();
+            let cut = q.text.chars().count() > 48;
+            format!(
+                "{} ({}{})",
+                q.id,
+                text.trim_end(),
+                if cut { "…" } else { "" }
+            )
+        })
+        .collect()
+}
+
+fn field_flag(field: MetaField) -> &'static str {
+    match field {
+        MetaField::Pilot => "pilot",
+        MetaField::Wave => "wave",
+        MetaField::Role => "role",
+        MetaField::RespondentId => "respondent-id",
+        MetaField::Submitted => "submitted",
+        MetaField::Weight => "weight",
+    }
 }
 
 fn meta_column_name(codebook: &Codebook, field: MetaField) -> String {
@@ -510,12 +801,9 @@ fn parse_meta(
             if value.is_empty() {
                 return;
             }
-            match parse_date(value) {
-                Some(date) => response.submitted = Some(date),
-                None => problem(
-                    value,
-                    "an ISO 8601 date, YYYY-MM-DD (a time after it is allowed)".into(),
-                ),
+            match parse_datetime(value) {
+                Some(at) => response.submitted = Some(at.format("%Y-%m-%d").to_string()),
+                None => problem(value, DATE_EXPECTED.into()),
             }
         }
         MetaField::Weight => {
@@ -530,17 +818,87 @@ fn parse_meta(
     }
 }
 
-/// The date of an ISO 8601 date or date-time, as YYYY-MM-DD.
-fn parse_date(value: &str) -> Option<String> {
-    let date_part = value.get(..10)?;
-    let rest = &value[10..];
-    let time_ok = rest.is_empty()
-        || ((rest.starts_with(' ') || rest.starts_with('T'))
-            && rest[1..]
-                .chars()
-                .all(|c| c.is_ascii_digit() || matches!(c, ':' | '.' | 'Z' | '+' | '-')));
-    let date = chrono::NaiveDate::parse_from_str(date_part, "%Y-%m-%d").ok()?;
-    time_ok.then(|| date.format("%Y-%m-%d").to_string())
+const DATE_EXPECTED: &str = "an ISO 8601 date, YYYY-MM-DD (a time after it is allowed)";
+
+/// Date-time layouts that survey platforms write, ISO 8601 first. Day-first layouts such as
+/// 21/08/2019 are not guessed at: they would be read as month-first in August and rejected in
+/// the rest of the year.
+const DATETIME_LAYOUTS: [&str; 6] = [
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%m/%d/%Y %H:%M:%S",
+    "%b %d, %Y %I:%M:%S %p",
+];
+
+/// Reads a date or date-time as platforms write them: ISO 8601 (with fractional seconds and
+/// offsets, as Kobo writes), Google Forms' M/D/YYYY H:MM:SS, and ODK's "Apr 26, 2018 8:58:20 AM".
+pub fn parse_datetime(value: &str) -> Option<chrono::NaiveDateTime> {
+    let value = value.trim();
+    if let Ok(at) = chrono::DateTime::parse_from_rfc3339(value) {
+        return Some(at.naive_local());
+    }
+    if let Ok(at) = chrono::DateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S%.f%:z") {
+        return Some(at.naive_local());
+    }
+    let without_fraction = value.split('.').next().unwrap_or(value);
+    for layout in DATETIME_LAYOUTS {
+        if let Ok(at) = chrono::NaiveDateTime::parse_from_str(without_fraction, layout) {
+            return Some(at);
+        }
+    }
+    for layout in ["%Y-%m-%d", "%m/%d/%Y", "%b %d, %Y"] {
+        if let Ok(date) = chrono::NaiveDate::parse_from_str(value, layout) {
+            return date.and_hms_opt(0, 0, 0);
+        }
+    }
+    None
+}
+
+fn parse_quality(
+    field: QualityField,
+    value: &str,
+    quality: &mut Quality,
+) -> std::result::Result<(), String> {
+    if value.is_empty() {
+        return Ok(());
+    }
+    let number = || {
+        value
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite() && *x >= 0.0)
+    };
+    match field {
+        QualityField::Started | QualityField::Ended => {
+            let at = parse_datetime(value).ok_or(DATE_EXPECTED)?;
+            let text = Some(at.format("%Y-%m-%d %H:%M:%S").to_string());
+            if field == QualityField::Started {
+                quality.started = text;
+            } else {
+                quality.ended = text;
+            }
+        }
+        QualityField::DurationSeconds => {
+            quality.duration_seconds = Some(number().ok_or("a duration in seconds")?)
+        }
+        QualityField::Progress => {
+            quality.progress = Some(
+                number()
+                    .filter(|p| *p <= 100.0)
+                    .ok_or("a progress percentage from 0 to 100")?,
+            )
+        }
+        QualityField::Finished => {
+            quality.finished = Some(match normalize(value).as_str() {
+                "1" | "true" | "yes" => true,
+                "0" | "false" | "no" => false,
+                _ => return Err("1 or 0 (also TRUE/FALSE) for finished".into()),
+            })
+        }
+    }
+    Ok(())
 }
 
 /// Discards a consent-gated module's answers where consent was not given; returns 1 when it

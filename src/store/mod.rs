@@ -86,6 +86,7 @@ impl Store {
             .busy_timeout(Duration::from_secs(30))
             .and_then(|_| store.conn.execute_batch(schema::PRAGMAS))
             .and_then(|_| store.conn.execute_batch(schema::CREATE))
+            .and_then(|_| schema::migrate(&store.conn))
             .map_err(|e| store.error(e))?;
         Ok(store)
     }
@@ -197,7 +198,7 @@ impl Store {
             params![
                 parsed.display_name,
                 parsed.sha256,
-                parsed.format,
+                parsed.platform.name(),
                 parsed.encoding,
                 chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
                 codebook.version,
@@ -216,9 +217,9 @@ impl Store {
                 .filter(|q| q.kind != QuestionKind::Text)
                 .map(|q| quote_ident(&q.id))
                 .collect();
-            let placeholders = vec!["?"; 8 + question_columns.len()].join(", ");
+            let placeholders = vec!["?"; 13 + question_columns.len()].join(", ");
             let sql = format!(
-                "INSERT INTO responses (import_id, source_row, respondent_id, pilot_id, wave, role, submitted_date, weight{}{}) VALUES ({placeholders})",
+                "INSERT INTO responses (import_id, source_row, respondent_id, pilot_id, wave, role, submitted_date, weight, started_at, ended_at, duration_s, progress, finished{}{}) VALUES ({placeholders})",
                 if question_columns.is_empty() { "" } else { ", " },
                 question_columns.join(", ")
             );
@@ -226,7 +227,7 @@ impl Store {
             let mut insert_text = tx
                 .prepare("INSERT INTO text_answers (response_id, question_id, value) VALUES (?1, ?2, ?3)")
                 .map_err(err)?;
-            let mut values: Vec<Value> = Vec::with_capacity(8 + question_columns.len());
+            let mut values: Vec<Value> = Vec::with_capacity(13 + question_columns.len());
             for response in &parsed.responses {
                 values.clear();
                 push_response_values(&mut values, import_id, response, codebook);
@@ -334,16 +335,7 @@ impl Store {
         let texts = self.answered_texts(codebook)?;
         let mut dataset = Dataset::new(codebook);
         let mut rows = stmt.query([]).map_err(|e| self.error(e))?;
-        let mut response = Response {
-            source_row: 0,
-            respondent_id: String::new(),
-            pilot: String::new(),
-            wave: 0,
-            role: 0,
-            submitted: None,
-            weight: None,
-            answers: vec![Answer::Missing; codebook.questions.len()],
-        };
+        let mut response = Response::blank(codebook);
         while let Some(row) = rows.next().map_err(|e| self.error(e))? {
             let get_text = |i: usize| -> rusqlite::Result<String> { row.get(i) };
             response.respondent_id = get_text(0).map_err(|e| self.error(e))?;
@@ -449,6 +441,16 @@ fn push_response_values(
     values.push(Value::Text(codebook.roles[response.role].clone()));
     values.push(response.submitted.clone().map_or(Value::Null, Value::Text));
     values.push(response.weight.map_or(Value::Null, Value::Real));
+    let quality = &response.quality;
+    values.push(quality.started.clone().map_or(Value::Null, Value::Text));
+    values.push(quality.ended.clone().map_or(Value::Null, Value::Text));
+    values.push(quality.duration_seconds.map_or(Value::Null, Value::Real));
+    values.push(quality.progress.map_or(Value::Null, Value::Real));
+    values.push(
+        quality
+            .finished
+            .map_or(Value::Null, |f| Value::Integer(i64::from(f))),
+    );
     for (question, answer) in codebook.questions.iter().zip(&response.answers) {
         if question.kind == QuestionKind::Text {
             continue;

@@ -37,6 +37,11 @@ CREATE TABLE IF NOT EXISTS responses (
     role           TEXT NOT NULL,
     submitted_date TEXT,
     weight         REAL,
+    started_at     TEXT,
+    ended_at       TEXT,
+    duration_s     REAL,
+    progress       REAL,
+    finished       INTEGER,
     UNIQUE (pilot_id, wave, respondent_id)
 );
 CREATE INDEX IF NOT EXISTS responses_by_import ON responses(import_id);
@@ -59,6 +64,28 @@ pub fn existing_columns(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     let mut stmt = conn.prepare("SELECT name FROM pragma_table_info('responses')")?;
     let names = stmt.query_map([], |r| r.get::<_, String>(0))?;
     names.map(|n| n.map(|n| n.to_ascii_lowercase())).collect()
+}
+
+/// Columns added to `responses` after its first release, with their types: a store made
+/// before them gains them when opened.
+const ADDED_COLUMNS: [(&str, &str); 5] = [
+    ("started_at", "TEXT"),
+    ("ended_at", "TEXT"),
+    ("duration_s", "REAL"),
+    ("progress", "REAL"),
+    ("finished", "INTEGER"),
+];
+
+pub fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    let existing = existing_columns(conn)?;
+    for (name, sql_type) in ADDED_COLUMNS {
+        if !existing.iter().any(|c| c == name) {
+            conn.execute_batch(&format!(
+                "ALTER TABLE responses ADD COLUMN {name} {sql_type}"
+            ))?;
+        }
+    }
+    Ok(())
 }
 
 /// Adds a column for every codebook question the table lacks. Runs inside the import's
