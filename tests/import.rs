@@ -89,7 +89,7 @@ fn mixed_encodings_are_rejected() {
 fn a_binary_file_is_rejected() {
     assert_rejected(
         "binary.csv",
-        b"PK\x03\x04\x00\x00binary",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
         &["binary.csv:1: NUL bytes: this looks like a binary file (a spreadsheet, archive or image) — expected a CSV text file; export or save the survey as CSV"],
     );
 }

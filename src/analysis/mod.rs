@@ -1,3 +1,4 @@
 //! Analysis: codebook x Dataset -> result tables. Returns data (`Table`s), never formatted text.
 
+pub mod inspect;
 pub mod summary;

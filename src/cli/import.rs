@@ -74,7 +74,7 @@ pub fn run_validate(ctx: &Context, args: ValidateArgs) -> anyhow::Result<i32> {
         _ => None,
     };
     let mut tally = Tally::default();
-    for file in ingest::collect_csv_files(&args.paths)? {
+    for file in ingest::collect_input_files(&args.paths)? {
         let parsed = ingest::parse_path(&file, &survey, &options)?;
         report_parse(&parsed);
         let outcome = match store.as_mut() {
@@ -205,7 +205,7 @@ pub fn import_all(
         brief,
         ..Tally::default()
     };
-    for file in ingest::collect_csv_files(paths)? {
+    for file in ingest::collect_input_files(paths)? {
         tally.files += 1;
         let bytes = ingest::read_file(&file)?;
         // Known bytes are skipped before parsing: their warnings were given at first import.

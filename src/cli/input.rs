@@ -18,6 +18,9 @@ pub struct FormatArgs {
     /// A mapping file: headers to questions, extra answer labels, and default metadata.
     #[arg(long = "map", value_name = "FILE.toml")]
     map: Option<PathBuf>,
+    /// The sheet of a workbook to read [default: the first].
+    #[arg(long, value_name = "NAME")]
+    sheet: Option<String>,
 }
 
 impl FormatArgs {
@@ -28,6 +31,7 @@ impl FormatArgs {
         };
         Ok(ImportOptions {
             format: self.platform,
+            sheet: self.sheet.clone(),
             mapping,
             defaults: MetaDefaults::default(),
         })

@@ -6,6 +6,7 @@ mod import;
 mod imports;
 mod init;
 mod input;
+mod inspect;
 mod sample;
 mod summary;
 
@@ -43,6 +44,7 @@ enum Command {
     Sample(sample::Args),
     Import(import::Args),
     Validate(import::ValidateArgs),
+    Inspect(inspect::Args),
     Imports(imports::Args),
     Summary(summary::Args),
     Demo(demo::Args),
@@ -56,6 +58,7 @@ pub fn main() -> i32 {
         Command::Sample(args) => sample::run(&ctx, args),
         Command::Import(args) => import::run(&ctx, args),
         Command::Validate(args) => import::run_validate(&ctx, args),
+        Command::Inspect(args) => inspect::run(&ctx, args),
         Command::Imports(args) => imports::run(&ctx, args),
         Command::Summary(args) => summary::run(&ctx, args),
         Command::Demo(args) => demo::run(&ctx, args),

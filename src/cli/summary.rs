@@ -82,7 +82,7 @@ fn load_files(
     files: &[PathBuf],
 ) -> anyhow::Result<Dataset> {
     let mut data = Dataset::new(&survey.codebook);
-    for file in ingest::collect_csv_files(files)? {
+    for file in ingest::collect_input_files(files)? {
         let parsed = ingest::parse_path(&file, survey, options)?;
         if !parsed.file_problems.is_empty() {
             for problem in &parsed.file_problems {

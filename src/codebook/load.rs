@@ -8,7 +8,7 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::text::{identifier_key, normalize};
+use super::text::normalize;
 use super::{
     Choice, Codebook, ConsentGate, Level, MetaColumn, Metadata, Privacy, Question, QuestionKind,
     Scale,
@@ -487,12 +487,7 @@ pub fn parse_codebook(path: &Path, text: &str) -> Result<Codebook> {
         version: raw.codebook.version,
         privacy: Privacy {
             min_cell: min_cell as u64,
-            drop_columns: raw
-                .privacy
-                .drop_columns
-                .iter()
-                .map(|c| identifier_key(c))
-                .collect(),
+            drop_columns: raw.privacy.drop_columns.clone(),
         },
         metadata: Metadata {
             respondent_id: meta(&raw.metadata.respondent_id),

@@ -118,7 +118,7 @@ pub struct Metadata {
 #[derive(Debug, Clone)]
 pub struct Privacy {
     pub min_cell: u64,
-    /// Identifier column names, as `text::identifier_key` keys.
+    /// Identifier column names, as written in the codebook.
     pub drop_columns: Vec<String>,
 }
 

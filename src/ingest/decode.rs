@@ -32,9 +32,10 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             return utf16(bytes, encoding, name);
         }
     }
-    if let Some(at) = bytes.iter().position(|b| *b == 0) {
+    if bytes.contains(&0) {
+        // A whole-file problem: the line a NUL byte falls on means nothing in a binary file.
         return Err(DecodeError {
-            line: line_at(bytes, at),
+            line: 1,
             found: "NUL bytes: this looks like a binary file (a spreadsheet, archive or image)"
                 .into(),
             expected: "a CSV text file; export or save the survey as CSV".into(),
@@ -137,7 +138,7 @@ mod tests {
     #[test]
     fn refuses_mixed_encodings_and_binary() {
         let err = decode("id,text\n1,café\n2,caf\u{0}".as_bytes()).unwrap_err();
-        assert_eq!(err.line, 3);
+        assert_eq!(err.line, 1);
         let err = decode(b"id,text\n1,caf\xc3\xa9\n2,caf\xe9\n").unwrap_err();
         assert_eq!(err.line, 3);
         assert!(err.found.contains("mixed encodings"));

@@ -16,6 +16,10 @@
 //!
 //! [values.L06]          # answer labels the codebook does not know = a code or label it does
 //! "Tout à fait d'accord" = "5"
+//!
+//! [options]
+//! unmapped = "ignore"   # columns neither the codebook nor this file maps are skipped (and
+//!                       # listed by `inspect`) instead of rejecting the file
 //! ```
 
 use std::collections::HashMap;
@@ -44,6 +48,8 @@ pub struct Mapping {
     columns: HashMap<String, ColumnTarget>,
     /// Question index -> normalised label -> replacement text.
     values: HashMap<usize, HashMap<String, String>>,
+    /// Skip columns nothing maps, rather than reject the file.
+    pub ignore_unmapped: bool,
 }
 
 #[derive(Deserialize)]
@@ -55,6 +61,14 @@ struct RawMapping {
     columns: HashMap<String, String>,
     #[serde(default)]
     values: HashMap<String, HashMap<String, toml::Value>>,
+    #[serde(default)]
+    options: RawOptions,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawOptions {
+    unmapped: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -127,7 +141,18 @@ impl Mapping {
             }
             values.insert(q, map);
         }
+        let ignore_unmapped = match raw.options.unmapped.as_deref() {
+            None | Some("error") => false,
+            Some("ignore") => true,
+            Some(other) => {
+                return Err(fail(
+                    line_of("unmapped"),
+                    format!("unmapped = \"{other}\"; expected \"ignore\" or \"error\""),
+                ))
+            }
+        };
         Ok(Mapping {
+            ignore_unmapped,
             path: path.to_path_buf(),
             defaults: MetaDefaults {
                 pilot: raw.defaults.pilot,

@@ -66,6 +66,8 @@ pub struct HeaderMap {
     by_key: HashMap<String, ColumnTarget>,
     question_ids: HashMap<String, usize>,
     drop_keys: Vec<String>,
+    /// The drop list as word sequences, for headers that mention an identifier.
+    drop_phrases: Vec<Vec<String>>,
 }
 
 impl HeaderMap {
@@ -103,13 +105,44 @@ impl HeaderMap {
         HeaderMap {
             by_key,
             question_ids,
-            drop_keys: codebook.privacy.drop_columns.clone(),
+            drop_keys: codebook
+                .privacy
+                .drop_columns
+                .iter()
+                .map(|c| identifier_key(c))
+                .collect(),
+            drop_phrases: codebook
+                .privacy
+                .drop_columns
+                .iter()
+                .map(|c| {
+                    c.split(|ch: char| !ch.is_alphanumeric())
+                        .filter(|w| !w.is_empty())
+                        .map(|w| w.to_lowercase())
+                        .collect()
+                })
+                .collect(),
         }
     }
 
     /// Whether `header` names an identifier column of the codebook's drop list.
     pub fn is_identifier(&self, header: &str) -> bool {
         self.drop_keys.contains(&identifier_key(header))
+    }
+
+    /// Whether `header` contains a drop-list name as whole words ("your address [Street]").
+    pub fn mentions_identifier(&self, header: &str) -> bool {
+        let words: Vec<String> = header
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(|w| w.to_lowercase())
+            .collect();
+        self.drop_phrases.iter().any(|phrase| {
+            !phrase.is_empty()
+                && words
+                    .windows(phrase.len())
+                    .any(|window| window == phrase.as_slice())
+        })
     }
 
     pub fn target(&self, codebook: &Codebook, header: &str) -> ColumnTarget {
@@ -168,6 +201,12 @@ pub struct ValueError {
     pub expected: String,
 }
 
+/// The key answers are matched by: normalised text with "_" read as a space, so that an XML
+/// choice name such as `very_satisfied` (KoboToolbox, ODK) finds the label "Very satisfied".
+fn value_key(raw: &str) -> String {
+    normalize(raw).replace('_', " ")
+}
+
 /// Value lookup for one question: normalised code or label to level.
 pub struct ValueMap {
     levels: HashMap<String, u8>,
@@ -181,7 +220,7 @@ const NO: [&str; 5] = ["no", "n", "0", "false", "non"];
 impl ValueMap {
     pub fn new(codebook: &Codebook, question: &Question) -> ValueMap {
         let mut levels = HashMap::new();
-        let mut missing = codebook.missing.clone();
+        let mut missing: Vec<String> = codebook.missing.iter().map(|m| value_key(m)).collect();
         let expected = match question.kind {
             QuestionKind::Likert => {
                 let scale = codebook
@@ -189,9 +228,9 @@ impl ValueMap {
                     .expect("likert questions have a scale");
                 for (i, level) in scale.levels.iter().enumerate() {
                     levels.insert(level.code.to_string(), (i + 1) as u8);
-                    levels.insert(normalize(&level.label), (i + 1) as u8);
+                    levels.insert(value_key(&level.label), (i + 1) as u8);
                 }
-                missing.extend(scale.missing.iter().cloned());
+                missing.extend(scale.missing.iter().map(|m| value_key(m)));
                 let (first, last) = (&scale.levels[0], &scale.levels[scale.levels.len() - 1]);
                 format!(
                     "a code from {} to {} or a label ({} … {}), or a missing code such as N/A",
@@ -200,8 +239,8 @@ impl ValueMap {
             }
             QuestionKind::Single | QuestionKind::Multi => {
                 for (i, option) in question.options.iter().enumerate() {
-                    levels.insert(normalize(&option.code), (i + 1) as u8);
-                    levels.insert(normalize(&option.label), (i + 1) as u8);
+                    levels.insert(value_key(&option.code), (i + 1) as u8);
+                    levels.insert(value_key(&option.label), (i + 1) as u8);
                 }
                 let codes: Vec<&str> = question.options.iter().map(|o| o.code.as_str()).collect();
                 if question.kind == QuestionKind::Multi {
@@ -248,7 +287,7 @@ impl ValueMap {
 
     /// The 1-based option a label or code names, if any.
     pub fn option(&self, raw: &str) -> Option<u8> {
-        self.levels.get(&normalize(raw)).copied()
+        self.levels.get(&value_key(raw)).copied()
     }
 
     /// Understands one cell of `question`; multi-select answers are split on `separators`.
@@ -270,7 +309,7 @@ impl ValueMap {
                 Answer::Text(trimmed.to_string())
             }),
             QuestionKind::Numeric => {
-                let key = normalize(trimmed);
+                let key = value_key(trimmed);
                 if self.is_missing(&key) {
                     return Ok(Answer::Missing);
                 }
@@ -285,7 +324,7 @@ impl ValueMap {
                 }
             }
             QuestionKind::Likert | QuestionKind::Single | QuestionKind::YesNo => {
-                let key = normalize(trimmed);
+                let key = value_key(trimmed);
                 if let Some(level) = self.level(&key) {
                     return Ok(Answer::Level(level));
                 }
@@ -295,7 +334,7 @@ impl ValueMap {
                 Err(error(raw))
             }
             QuestionKind::Multi => {
-                let key = normalize(trimmed);
+                let key = value_key(trimmed);
                 if self.is_missing(&key) {
                     return Ok(Answer::Missing);
                 }
@@ -405,12 +444,12 @@ pub fn check_choices(question: &Question, set: u64) -> Result<(), ValueError> {
 /// Understands a cell of a one-column-per-option field: 1/0, TRUE/FALSE, yes/no, or the
 /// option's own label or code when chosen (SurveyMonkey) and empty when not.
 pub fn parse_flag(raw: &str, option: &crate::codebook::Choice) -> Result<bool, ValueError> {
-    let key = normalize(raw);
+    let key = value_key(raw);
     if key.is_empty() || NO.contains(&key.as_str()) {
         Ok(false)
     } else if YES.contains(&key.as_str())
-        || key == normalize(&option.label)
-        || key == normalize(&option.code)
+        || key == value_key(&option.label)
+        || key == value_key(&option.code)
     {
         Ok(true)
     } else {

@@ -165,6 +165,8 @@ impl ParsedFile {
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
     pub format: Option<Platform>,
+    /// The workbook sheet to read; the first when None.
+    pub sheet: Option<String>,
     pub mapping: Option<Mapping>,
     pub defaults: MetaDefaults,
 }
@@ -244,6 +246,34 @@ pub fn parse_bytes(
         value: value.to_string(),
         expected: expected.to_string(),
     };
+    if formats::xlsx::is_workbook(bytes) {
+        match formats::xlsx::read_sheet(bytes, options.sheet.as_deref()) {
+            Ok((rows, sheet)) => {
+                parsed.encoding = "workbook";
+                parsed
+                    .warnings
+                    .push(format!("read sheet \"{sheet}\" of the workbook"));
+                parse_rows(&mut parsed, rows, survey, options);
+            }
+            Err(message) => {
+                let (found, expected) = message
+                    .split_once("; expected ")
+                    .unwrap_or((message.as_str(), "a readable workbook"));
+                parsed.file_problems.push(file_problem(
+                    1,
+                    "",
+                    &format!("the file {found}"),
+                    expected,
+                ));
+            }
+        }
+        return parsed;
+    }
+    if formats::xlsx::has_workbook_name(path) {
+        parsed
+            .warnings
+            .push("named as a workbook but holds text, not a workbook; read as CSV".into());
+    }
     let decoded = match decode::decode(bytes) {
         Ok(d) => d,
         Err(e) => {
@@ -619,6 +649,11 @@ fn resolve_column(
             return target;
         }
     }
+    // A column no question claims, whose header mentions an identifier ("Please enter your
+    // address [Street]"): dropped, erring on the side of privacy.
+    if names.iter().any(|n| header_map.mentions_identifier(n)) {
+        return ColumnTarget::Identifier;
+    }
     if let Some((question, option)) = &layout.parts[i] {
         let whole = mapping
             .and_then(|m| m.target(question))
@@ -639,6 +674,9 @@ fn resolve_column(
                 }
             }
         }
+    }
+    if mapping.is_some_and(|m| m.ignore_unmapped) {
+        return ColumnTarget::Ignored("not in the codebook (unmapped = \"ignore\")".into());
     }
     ColumnTarget::Unknown
 }
@@ -952,14 +990,14 @@ fn trim_trailing_empty(mut fields: Vec<String>) -> Vec<String> {
     fields
 }
 
-/// The CSV files named by `paths`: files as given, folders searched recursively for `*.csv`,
-/// in name order so that imports are repeatable.
-pub fn collect_csv_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+/// The export files named by `paths`: files as given, folders searched recursively for CSV
+/// and workbook files, in name order so that imports are repeatable.
+pub fn collect_input_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
             let mut found = Vec::new();
-            walk_csv(path, &mut found)?;
+            walk_inputs(path, &mut found)?;
             found.sort();
             files.extend(found);
         } else if path.exists() {
@@ -974,16 +1012,17 @@ pub fn collect_csv_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-fn walk_csv(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
+fn walk_inputs(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
     for entry in entries {
         let path = entry.map_err(|e| Error::io(dir, e))?.path();
         if path.is_dir() {
-            walk_csv(&path, found)?;
-        } else if path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
-        {
+            walk_inputs(&path, found)?;
+        } else if path.extension().is_some_and(|e| {
+            ["csv", "tsv", "xlsx", "xlsm", "xls", "ods"]
+                .iter()
+                .any(|x| e.eq_ignore_ascii_case(x))
+        }) {
             found.push(path);
         }
     }

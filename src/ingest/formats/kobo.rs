@@ -6,8 +6,20 @@
 use super::{single_row_layout, slash_split, Layout, Platform, PlatformField};
 use crate::codebook::text::normalize;
 
+/// Kobo's own columns; an export that went through R has `X_` and `X.U.FEFF.` prefixes.
 const KOBO: &[(&str, PlatformField)] = &[
     ("start", PlatformField::Started),
+    ("X.U.FEFF.start", PlatformField::Started),
+    ("X_submission_time", PlatformField::Submitted),
+    ("X_uuid", PlatformField::RespondentId),
+    ("X_id", PlatformField::Bookkeeping),
+    ("X_index", PlatformField::Bookkeeping),
+    ("X_status", PlatformField::Bookkeeping),
+    ("X_notes", PlatformField::Bookkeeping),
+    ("X_tags", PlatformField::Bookkeeping),
+    ("X_validation_status", PlatformField::Bookkeeping),
+    ("X_submitted_by", PlatformField::Identifier),
+    ("X__version__", PlatformField::Bookkeeping),
     ("end", PlatformField::Ended),
     ("_submission_time", PlatformField::Submitted),
     ("_uuid", PlatformField::RespondentId),
@@ -17,7 +29,7 @@ const KOBO: &[(&str, PlatformField)] = &[
     ("_notes", PlatformField::Bookkeeping),
     ("_tags", PlatformField::Bookkeeping),
     ("_validation_status", PlatformField::Bookkeeping),
-    ("_submitted_by", PlatformField::Bookkeeping),
+    ("_submitted_by", PlatformField::Identifier),
     ("__version__", PlatformField::Bookkeeping),
     ("today", PlatformField::Bookkeeping),
     ("deviceid", PlatformField::Identifier),
@@ -41,9 +53,12 @@ const ODK: &[(&str, PlatformField)] = &[
 ];
 
 pub fn is_kobo(header: &[String]) -> bool {
-    header
-        .iter()
-        .any(|h| matches!(normalize(h).as_str(), "_uuid" | "_submission_time"))
+    header.iter().any(|h| {
+        matches!(
+            normalize(h).as_str(),
+            "_uuid" | "_submission_time" | "x_uuid" | "x_submission_time"
+        )
+    })
 }
 
 pub fn is_odk(header: &[String]) -> bool {
@@ -62,7 +77,7 @@ pub fn layout_kobo(rows: &[Vec<String>]) -> Layout {
         Platform::Kobo,
         rows,
         if hashtags { 2 } else { 1 },
-        slash_split,
+        kobo_split,
         &[" "],
         KOBO,
     )
@@ -70,6 +85,15 @@ pub fn layout_kobo(rows: &[Vec<String>]) -> Layout {
 
 pub fn layout_odk(rows: &[Vec<String>]) -> Layout {
     single_row_layout(Platform::Odk, rows, 1, slash_split, &[" "], ODK)
+}
+
+/// `question/choice`, or `question.choice` once R has rewritten the slashes.
+fn kobo_split(header: &str) -> Option<(String, String)> {
+    slash_split(header).or_else(|| {
+        let (question, option) = header.rsplit_once('.')?;
+        (!question.is_empty() && !option.is_empty())
+            .then(|| (question.to_string(), option.to_string()))
+    })
 }
 
 /// Geopoint parts locate a person: ODK and Kobo name them `<question>-Latitude` and so on.

@@ -32,6 +32,16 @@ pub fn detect(header: &[String]) -> bool {
     has("id", "response id") && has("submitdate", "date submitted") && has("lastpage", "last page")
 }
 
+/// LimeSurvey's per-group and per-question timing columns.
+const TIMING: &[(&str, PlatformField)] = &[
+    ("Group time:", PlatformField::Bookkeeping),
+    ("Question time:", PlatformField::Bookkeeping),
+    ("groupTime", PlatformField::Bookkeeping),
+];
+
 pub fn layout(rows: &[Vec<String>]) -> Layout {
-    single_row_layout(Platform::Limesurvey, rows, 1, bracket_split, &[";"], KNOWN)
+    Layout {
+        known_prefixes: TIMING,
+        ..single_row_layout(Platform::Limesurvey, rows, 1, bracket_split, &[";"], KNOWN)
+    }
 }

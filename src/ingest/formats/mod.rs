@@ -9,6 +9,7 @@ mod limesurvey;
 mod ms_forms;
 mod qualtrics;
 mod surveymonkey;
+pub mod xlsx;
 
 use crate::codebook::text::normalize;
 
@@ -64,6 +65,8 @@ pub struct Layout {
     /// How multi-select answers are joined in one cell, tried in order.
     pub separators: &'static [&'static str],
     known: &'static [(&'static str, PlatformField)],
+    /// Header prefixes of platform columns (LimeSurvey's "Question time: ...").
+    known_prefixes: &'static [(&'static str, PlatformField)],
 }
 
 impl Layout {
@@ -77,7 +80,15 @@ impl Layout {
             .chain(COMMON_IDENTIFIERS)
             .find(|(name, _)| normalize(name) == key)
             .map(|(_, field)| *field);
-        known.or_else(|| kobo::is_geopoint_part(first).then_some(PlatformField::Identifier))
+        let by_prefix = || {
+            self.known_prefixes
+                .iter()
+                .find(|(prefix, _)| key.starts_with(&normalize(prefix)))
+                .map(|(_, field)| *field)
+        };
+        known
+            .or_else(by_prefix)
+            .or_else(|| kobo::is_geopoint_part(first).then_some(PlatformField::Identifier))
     }
 
     /// The column whose value stands in for a respondent id when the export has none: the
@@ -178,6 +189,7 @@ fn single_row_layout(
         names: header.into_iter().map(|h| vec![h]).collect(),
         separators,
         known,
+        known_prefixes: &[],
     }
 }
 

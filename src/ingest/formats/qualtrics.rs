@@ -67,6 +67,7 @@ pub fn layout_current(rows: &[Vec<String>]) -> Layout {
         parts: vec![None; width],
         separators: &[","],
         known: CURRENT,
+        known_prefixes: &[],
     }
 }
 
@@ -90,6 +91,7 @@ pub fn layout_legacy(rows: &[Vec<String>]) -> Layout {
         parts: vec![None; width],
         separators: &[","],
         known: LEGACY,
+        known_prefixes: &[],
     }
 }
 

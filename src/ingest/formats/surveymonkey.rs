@@ -66,5 +66,6 @@ pub fn layout(rows: &[Vec<String>]) -> Layout {
         parts,
         separators: &[],
         known: KNOWN,
+        known_prefixes: &[],
     }
 }
