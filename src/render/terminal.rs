@@ -22,7 +22,7 @@ pub fn write(out: &mut dyn Write, heading: &str, tables: &[Table]) -> std::io::R
         t.set_header(table.columns.iter().map(|c| c.name.as_str()));
         for row in &table.rows {
             t.add_row(row.iter().zip(&table.columns).map(|(cell, column)| {
-                let c = comfy_table::Cell::new(display(cell, column.kind));
+                let c = comfy_table::Cell::new(shorten(display(cell, column.kind)));
                 if matches!(column.kind, ColumnKind::Text) {
                     c
                 } else {
@@ -37,4 +37,17 @@ pub fn write(out: &mut dyn Write, heading: &str, tables: &[Table]) -> std::io::R
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// The longest text a terminal cell shows; longer text (a 600-character question used as a
+/// header) is cut with "…". Every other format keeps it whole.
+const MAX_CELL_CHARS: usize = 100;
+
+fn shorten(text: String) -> String {
+    if text.chars().count() <= MAX_CELL_CHARS {
+        return text;
+    }
+    let mut cut: String = text.chars().take(MAX_CELL_CHARS - 1).collect();
+    cut.push('…');
+    cut
 }
