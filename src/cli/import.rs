@@ -14,7 +14,7 @@ use crate::store::{ImportOutcome, Mode, Store};
 /// Example: mctrack import surveys/sample --skip-invalid
 #[derive(clap::Args)]
 pub struct Args {
-    /// CSV files, or folders searched for *.csv files.
+    /// Export files (CSV or workbooks), or folders searched for them.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// Store the valid rows of a file with invalid rows, and write the invalid ones, with their
@@ -33,7 +33,7 @@ pub struct Args {
 /// Example: mctrack validate pilot-07-exit.csv
 #[derive(clap::Args)]
 pub struct ValidateArgs {
-    /// CSV files, or folders searched for *.csv files.
+    /// Export files (CSV or workbooks), or folders searched for them.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     #[command(flatten)]
