@@ -14,10 +14,7 @@ fn fixtures() -> Vec<PathBuf> {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 stack.push(path);
-            } else if path
-                .extension()
-                .is_some_and(|e| e == "csv" || e == "xlsx")
-            {
+            } else if path.extension().is_some_and(|e| e == "csv" || e == "xlsx") {
                 found.push(path);
             }
         }
@@ -41,7 +38,11 @@ fn truncated_and_corrupted_fixtures_never_panic() {
             let parsed = parse_bytes(&path, &bytes[..cut.min(len)], &survey, &options);
             for problem in parsed.problems() {
                 assert!(problem.row >= 1, "{}: {problem}", path.display());
-                assert!(!problem.expected.is_empty(), "{}: {problem}", path.display());
+                assert!(
+                    !problem.expected.is_empty(),
+                    "{}: {problem}",
+                    path.display()
+                );
             }
             if cut == 0 {
                 assert_eq!(
@@ -77,11 +78,19 @@ fn a_damaged_workbook_is_a_clear_error() {
     let ws = Workspace::open(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
     let survey = load_survey(Some(&ws), None).unwrap();
     let bytes = std::fs::read(&path).unwrap();
-    let parsed = parse_bytes(&path, &bytes[..bytes.len() / 2], &survey, &ImportOptions::default());
+    let parsed = parse_bytes(
+        &path,
+        &bytes[..bytes.len() / 2],
+        &survey,
+        &ImportOptions::default(),
+    );
     let problem = parsed.file_problems[0].to_string();
     assert!(
         problem.ends_with(" — expected an .xlsx, .xls or .ods file that is not password-protected"),
         "{problem}"
     );
-    assert!(problem.contains(":1: the file cannot be opened as a workbook ("), "{problem}");
+    assert!(
+        problem.contains(":1: the file cannot be opened as a workbook ("),
+        "{problem}"
+    );
 }

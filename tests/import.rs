@@ -360,3 +360,34 @@ fn missing_metadata_and_unparseable_numbers_are_rejected() {
         ],
     );
 }
+
+#[test]
+fn surveymonkey_option_columns_past_the_last_question_header_are_read() {
+    // Row 1 is empty over the later options of the last question; those columns are not
+    // spreadsheet padding.
+    let ws = TestWorkspace::new();
+    ws.write(
+        "sm.csv",
+        "RespondentID,How many employees does your organization have?,,,\n,1-4,5-99,100-499,500 or more\n1,1-4,,,\n2,,,,500 or more\n",
+    );
+    let output = ws
+        .cmd()
+        .args([
+            "import", "sm.csv", "--pilot", "P01", "--wave", "exit", "--role", "employer",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(
+        ws.count("SELECT count(*) FROM imports WHERE format = 'SurveyMonkey'"),
+        1
+    );
+    assert_eq!(
+        ws.count("SELECT count(*) FROM responses WHERE E02 = '1_4' AND respondent_id = '1'"),
+        1
+    );
+    assert_eq!(
+        ws.count("SELECT count(*) FROM responses WHERE E02 = '500_plus' AND respondent_id = '2'"),
+        1
+    );
+}

@@ -179,6 +179,15 @@ fn kobo_csv_with_hashtag_row_and_semicolons_imports() {
     );
     // Kobo's offset timestamps and the submission time.
     assert_eq!(cell(first, "started_at"), "2017-10-23 05:40:39");
+    assert_eq!(cell(first, "ended_at"), "2017-10-23 05:41:13");
+    // The duration follows from start and end.
+    assert_eq!(
+        number(
+            &ws,
+            &format!("SELECT duration_s FROM responses WHERE respondent_id = '{first}'")
+        ),
+        Some(34.0)
+    );
     assert_eq!(cell(first, "submitted_date"), "2017-10-23");
     // The literal backslash sequences of the kpi test stay as written.
     assert_eq!(

@@ -73,7 +73,10 @@ pub fn run_validate(ctx: &Context, args: ValidateArgs) -> anyhow::Result<i32> {
         Some(ws) if ws.store.is_file() => Some(Store::open(&ws.store)?),
         _ => None,
     };
-    let mut tally = Tally::default();
+    let mut tally = Tally {
+        validating: true,
+        ..Tally::default()
+    };
     for file in ingest::collect_input_files(&args.paths)? {
         let parsed = ingest::parse_path(&file, &survey, &options)?;
         report_parse(&parsed);
@@ -122,6 +125,8 @@ pub fn run_validate(ctx: &Context, args: ValidateArgs) -> anyhow::Result<i32> {
 pub struct Tally {
     /// Leave out the line for each file imported cleanly (the demo imports 144 of them).
     pub brief: bool,
+    /// Checking only: say "invalid", not "rejected ... nothing stored".
+    pub validating: bool,
     pub files: usize,
     pub imported_files: usize,
     pub skipped_files: usize,
@@ -150,11 +155,19 @@ impl Tally {
                 for problem in &problems {
                     eprintln!("{problem}");
                 }
-                println!(
-                    "rejected {}: {} problem(s); nothing from this file was stored",
-                    parsed.display_name,
-                    problems.len()
-                );
+                if self.validating {
+                    println!(
+                        "invalid {}: {} problem(s)",
+                        parsed.display_name,
+                        problems.len()
+                    );
+                } else {
+                    println!(
+                        "rejected {}: {} problem(s); nothing from this file was stored",
+                        parsed.display_name,
+                        problems.len()
+                    );
+                }
             }
             ImportOutcome::Stored {
                 import_id,

@@ -323,7 +323,7 @@ pub fn parse_bytes(
 /// Maps and checks rows already split into fields (from CSV or a workbook sheet).
 pub fn parse_rows(
     parsed: &mut ParsedFile,
-    mut rows: Vec<Vec<String>>,
+    rows: Vec<Vec<String>>,
     survey: &Survey,
     options: &ImportOptions,
 ) {
@@ -335,18 +335,31 @@ pub fn parse_rows(
         value: value.to_string(),
         expected: expected.to_string(),
     };
-    if let Some(header) = rows.first_mut() {
-        let trimmed = trim_trailing_empty(std::mem::take(header));
-        *header = trimmed;
-    }
-    if rows.first().is_none_or(|h| h.is_empty()) {
+    if rows
+        .first()
+        .is_none_or(|h| h.iter().all(|c| c.trim().is_empty()))
+    {
         parsed
             .file_problems
             .push(file_problem(1, "", "no header row", "a header row"));
         return;
     }
     let platform = options.format.unwrap_or_else(|| Platform::detect(&rows));
-    let layout = platform.layout(&rows);
+    let mut layout = platform.layout(&rows);
+    // Excel adds empty columns after the last one when a sheet was edited; they carry nothing.
+    // A column counts if any header row names it (SurveyMonkey leaves the first row empty over
+    // a question's later options).
+    let width = rows
+        .iter()
+        .take(layout.header_rows)
+        .map(|row| {
+            row.iter()
+                .rposition(|c| !c.trim().is_empty())
+                .map_or(0, |i| i + 1)
+        })
+        .max()
+        .unwrap_or(0);
+    layout.truncate(width);
     parsed.platform = platform;
     parsed.header_rows = layout.header_rows;
     let codebook = &survey.codebook;
@@ -437,6 +450,10 @@ pub fn parse_rows(
     let mut without_consent = 0usize;
     let mut data_rows = 0usize;
     let width = parsed.columns.len();
+    let submitted_column = parsed
+        .columns
+        .iter()
+        .position(|c| c.target == ColumnTarget::Meta(MetaField::Submitted));
     let id_header = id_fallback
         .map(|c| parsed.columns[c].header.clone())
         .unwrap_or_else(|| meta_header(&parsed.columns, MetaField::RespondentId));
@@ -517,6 +534,10 @@ pub fn parse_rows(
                 }
             }
         }
+        complete_timing(
+            &mut response.quality,
+            submitted_column.map(|c| fields[c].as_str()),
+        );
         for (q, set) in choice_sets {
             let question = &codebook.questions[q];
             if question.kind == QuestionKind::Multi {
@@ -939,6 +960,29 @@ fn parse_quality(
     Ok(())
 }
 
+/// Fills what the export implies but does not say: the end time from the submission time
+/// (Microsoft Forms' "Completion time", SurveyMonkey's "EndDate"), and the duration from the
+/// start and end times.
+fn complete_timing(quality: &mut Quality, submitted: Option<&str>) {
+    if quality.ended.is_none() {
+        quality.ended = submitted
+            .and_then(parse_datetime)
+            .map(|at| at.format("%Y-%m-%d %H:%M:%S").to_string());
+    }
+    if quality.duration_seconds.is_none() {
+        let parse = |t: &Option<String>| {
+            t.as_deref()
+                .and_then(|t| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S").ok())
+        };
+        if let (Some(start), Some(end)) = (parse(&quality.started), parse(&quality.ended)) {
+            let seconds = (end - start).num_seconds();
+            if seconds >= 0 {
+                quality.duration_seconds = Some(seconds as f64);
+            }
+        }
+    }
+}
+
 /// Discards a consent-gated module's answers where consent was not given; returns 1 when it
 /// discarded any.
 fn apply_consent(codebook: &Codebook, answers: &mut [Answer]) -> usize {
@@ -980,14 +1024,6 @@ fn sniff_delimiter(text: &str) -> u8 {
         .into_iter()
         .max_by_key(|(d, n)| (*n, *d == b','))
         .map_or(b',', |(d, _)| d)
-}
-
-/// Excel adds empty columns after the last one when a sheet was edited; they carry nothing.
-fn trim_trailing_empty(mut fields: Vec<String>) -> Vec<String> {
-    while fields.last().is_some_and(|f| f.trim().is_empty()) {
-        fields.pop();
-    }
-    fields
 }
 
 /// The export files named by `paths`: files as given, folders searched recursively for CSV

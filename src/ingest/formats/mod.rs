@@ -70,6 +70,12 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// Keeps the first `width` columns.
+    pub fn truncate(&mut self, width: usize) {
+        self.names.truncate(width);
+        self.parts.truncate(width);
+    }
+
     /// The platform field of a column, by its first name.
     pub fn platform_field(&self, column: usize) -> Option<PlatformField> {
         let first = self.names[column].first()?;
@@ -227,6 +233,7 @@ mod tests {
             ("StartDate,EndDate,ResponseId,Q1\nStart Date,End Date,Response ID,Q one\n\"{\"\"ImportId\"\":\"\"startDate\"\"}\",x,y,z\n", Platform::Qualtrics),
             ("V1,V2,Q1\nResponseID,ResponseSet,Q one\nR_1,x,1\n", Platform::QualtricsLegacy),
             ("RespondentID,Q one,\n,Response,Other\n1,a,b\n", Platform::Surveymonkey),
+            ("RespondentID,Gender,\n,Male,Female\n1,Male,\n", Platform::Surveymonkey),
             ("Timestamp,Q one\n8/21/2019 13:10:31,a\n", Platform::GoogleForms),
             ("ID,Start time,Completion time,Email,Name,Q one\n1,a,b,c,d,e\n", Platform::MsForms),
             ("id,submitdate,lastpage,startlanguage,Q1\n1,a,b,c,d\n", Platform::Limesurvey),

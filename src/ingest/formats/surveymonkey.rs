@@ -29,10 +29,14 @@ pub fn detect(rows: &[Vec<String>]) -> bool {
         .and_then(|r| r.first())
         .map(|c| normalize(c))
         .unwrap_or_default();
+    // The second row is a header when it says "Response", or when it names options under a
+    // blank respondent id, which no response row has.
     (first == "respondentid" || first == "respondent id")
         && rows.get(1).is_some_and(|r| {
             r.iter()
                 .any(|c| WHOLE_ANSWER[..2].contains(&normalize(c).as_str()))
+                || (r.first().is_some_and(|c| c.trim().is_empty())
+                    && r.iter().skip(1).any(|c| !c.trim().is_empty()))
         })
 }
 
