@@ -391,3 +391,62 @@ fn surveymonkey_option_columns_past_the_last_question_header_are_read() {
         1
     );
 }
+
+#[test]
+fn every_multi_select_variant_is_stored_the_same() {
+    let meta = "--pilot P01 --wave exit --role learner";
+    let variants: [(&str, &str); 9] = [
+        (
+            "codes separated by semicolons",
+            "response_id,L07\nA1,project_portfolio;simulation\n",
+        ),
+        (
+            "labels separated by semicolon and space",
+            "response_id,L07\nA1,Project or portfolio; Simulation\n",
+        ),
+        (
+            "Google Forms checkboxes joined with a comma",
+            "Timestamp,How was your learning assessed? (select all)\n8/21/2019 13:10:31,\"Project or portfolio, Simulation\"\n",
+        ),
+        (
+            "Microsoft Forms with a trailing semicolon",
+            "ID,Start time,Completion time,Email,Name,How was your learning assessed? (select all)\n1,1/15/2024 10:01:12,1/15/2024 10:03:27,anonymous,,Project or portfolio;Simulation;\n",
+        ),
+        (
+            "KoboToolbox space-separated names",
+            "_uuid;L07;_submission_time\nu1;project_portfolio simulation;2021-07-05T09:34:15\n",
+        ),
+        (
+            "one 0/1 column per option",
+            "response_id,L07__project_portfolio,L07__workplace_task,L07__simulation\nA1,1,0,1\n",
+        ),
+        (
+            "one TRUE/FALSE column per option",
+            "response_id,L07__project_portfolio,L07__workplace_task,L07__simulation\nA1,TRUE,FALSE,TRUE\n",
+        ),
+        (
+            "SurveyMonkey option columns holding their label",
+            "RespondentID,How was your learning assessed? (select all),,\n,Project or portfolio,Workplace task,Simulation\n1,Project or portfolio,,Simulation\n",
+        ),
+        (
+            "LimeSurvey Question [Option] columns",
+            "id,submitdate,lastpage,How was your learning assessed? (select all) [Project or portfolio],How was your learning assessed? (select all) [Simulation]\n1,2021-09-24 11:39:34,4,1,1\n",
+        ),
+    ];
+    for (name, text) in variants {
+        let ws = TestWorkspace::new();
+        ws.write("variant.csv", text);
+        let output = ws
+            .cmd()
+            .args(["import", "variant.csv"])
+            .args(meta.split(' '))
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{name}: {}", stderr_of(&output));
+        let conn = rusqlite::Connection::open(ws.store()).unwrap();
+        let stored: String = conn
+            .query_row("SELECT L07 FROM responses", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(stored, "project_portfolio;simulation", "{name}");
+    }
+}
