@@ -41,6 +41,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
             let mut table = Table::new("Imports")
                 .column("#", ColumnKind::Int)
                 .column("File", ColumnKind::Text)
+                .column("Platform", ColumnKind::Text)
                 .column("Imported at", ColumnKind::Text)
                 .column("Accepted", ColumnKind::Int)
                 .column("Rejected", ColumnKind::Int)
@@ -52,6 +53,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
                 table.rows.push(vec![
                     Cell::Int(import.id),
                     Cell::Text(import.file_name),
+                    Cell::Text(import.format),
                     Cell::Text(import.imported_at),
                     Cell::Int(import.rows_accepted),
                     Cell::Int(import.rows_rejected),

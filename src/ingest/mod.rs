@@ -538,6 +538,11 @@ pub fn parse_rows(
             &mut response.quality,
             submitted_column.map(|c| fields[c].as_str()),
         );
+        // Without a submission column, a response was submitted when it ended (Qualtrics'
+        // Insights and legacy layouts have EndDate but no RecordedDate).
+        if submitted_column.is_none() && response.submitted.is_none() {
+            response.submitted = response.quality.ended.as_ref().map(|e| e[..10].to_string());
+        }
         for (q, set) in choice_sets {
             let question = &codebook.questions[q];
             if question.kind == QuestionKind::Multi {

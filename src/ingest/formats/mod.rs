@@ -76,25 +76,32 @@ impl Layout {
         self.parts.truncate(width);
     }
 
-    /// The platform field of a column, by its first name.
+    /// The platform field of a column, by any of its names.
     pub fn platform_field(&self, column: usize) -> Option<PlatformField> {
-        let first = self.names[column].first()?;
-        let key = normalize(first);
-        let known = self
-            .known
-            .iter()
-            .chain(COMMON_IDENTIFIERS)
-            .find(|(name, _)| normalize(name) == key)
-            .map(|(_, field)| *field);
-        let by_prefix = || {
+        let names = &self.names[column];
+        let exact = |key: &str| {
+            self.known
+                .iter()
+                .chain(COMMON_IDENTIFIERS)
+                .find(|(name, _)| normalize(name) == key)
+                .map(|(_, field)| *field)
+        };
+        let by_prefix = |key: &str| {
             self.known_prefixes
                 .iter()
                 .find(|(prefix, _)| key.starts_with(&normalize(prefix)))
                 .map(|(_, field)| *field)
         };
-        known
-            .or_else(by_prefix)
-            .or_else(|| kobo::is_geopoint_part(first).then_some(PlatformField::Identifier))
+        names
+            .iter()
+            .map(|n| normalize(n))
+            .find_map(|key| exact(&key).or_else(|| by_prefix(&key)))
+            .or_else(|| {
+                names
+                    .iter()
+                    .any(|n| kobo::is_geopoint_part(n))
+                    .then_some(PlatformField::Identifier)
+            })
     }
 
     /// The column whose value stands in for a respondent id when the export has none: the

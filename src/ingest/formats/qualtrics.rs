@@ -79,6 +79,9 @@ pub fn layout_legacy(rows: &[Vec<String>]) -> Layout {
             let second = cell(rows, 1, i);
             if second.is_empty() || second == first {
                 vec![first]
+            } else if LEGACY.iter().any(|(tag, _)| *tag == first) {
+                // V1..V10 say nothing to a person; their second row names them (IPAddress).
+                vec![second, first]
             } else {
                 vec![first, second]
             }
