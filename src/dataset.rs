@@ -2,7 +2,7 @@
 //! or straight from files. Columnar and compact: a level code is one byte, a multi-select answer
 //! one 64-bit set, so that a million responses fit comfortably.
 
-use crate::codebook::{Codebook, QuestionKind};
+use crate::codebook::{Codebook, Question, QuestionKind};
 use crate::ingest::mapping::Answer;
 use crate::ingest::Response;
 
@@ -30,6 +30,13 @@ pub struct Dataset {
     pub role: Vec<u8>,
     /// Present when any response carried a weight; a missing weight counts as 1.
     pub weight: Option<Vec<f64>>,
+    /// Seconds taken to answer, where the platform recorded it; NaN otherwise.
+    pub duration: Vec<f64>,
+    /// Each row's source (an import, or a file read directly): an index into `present`.
+    pub source: Vec<u32>,
+    /// Per source, per codebook question: whether the export had a column for it. A question
+    /// a pilot's survey did not include was not asked, which is not the same as unanswered.
+    pub present: Vec<Vec<bool>>,
     /// One column per codebook question, in codebook order.
     pub columns: Vec<Column>,
 }
@@ -62,8 +69,27 @@ impl Dataset {
         self.respondent_ids.is_empty()
     }
 
-    /// Appends one response. `answers` must follow the codebook the dataset was made for.
-    pub fn push(&mut self, response: &Response) {
+    /// Registers a source whose export had a column for the questions marked in `present`;
+    /// returns its index for `push`.
+    pub fn add_source(&mut self, present: Vec<bool>) -> u32 {
+        self.present.push(present);
+        (self.present.len() - 1) as u32
+    }
+
+    /// Whether row `i` was asked question `q`: the question is asked of the row's role (and
+    /// wave, where the codebook limits it), and the row's export included it.
+    pub fn asked(&self, question: &Question, q: usize, i: usize) -> bool {
+        question.roles.contains(&(self.role[i] as usize))
+            && (question.waves.is_empty() || question.waves.contains(&(self.wave[i] as usize)))
+            && self.present[self.source[i] as usize]
+                .get(q)
+                .copied()
+                .unwrap_or(true)
+    }
+
+    /// Appends one response from `source`. `answers` must follow the codebook the dataset was
+    /// made for.
+    pub fn push(&mut self, source: u32, response: &Response) {
         let pilot = match self.pilot_ids.iter().position(|p| *p == response.pilot) {
             Some(i) => i,
             None => {
@@ -76,6 +102,9 @@ impl Dataset {
         self.pilot.push(pilot as u32);
         self.wave.push(response.wave as u8);
         self.role.push(response.role as u8);
+        self.source.push(source);
+        self.duration
+            .push(response.quality.duration_seconds.unwrap_or(f64::NAN));
         match (&mut self.weight, response.weight) {
             (Some(weights), w) => weights.push(w.unwrap_or(1.0)),
             (None, Some(w)) => {
@@ -117,6 +146,9 @@ impl Dataset {
             pilot: rows.iter().map(|&i| self.pilot[i]).collect(),
             wave: pick(&self.wave),
             role: pick(&self.role),
+            duration: rows.iter().map(|&i| self.duration[i]).collect(),
+            source: rows.iter().map(|&i| self.source[i]).collect(),
+            present: self.present.clone(),
             weight: self
                 .weight
                 .as_ref()

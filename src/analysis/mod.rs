@@ -1,4 +1,5 @@
 //! Analysis: codebook x Dataset -> result tables. Returns data (`Table`s), never formatted text.
 
 pub mod inspect;
+pub mod quality;
 pub mod summary;

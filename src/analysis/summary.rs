@@ -213,7 +213,7 @@ pub fn section_tables(
                 continue;
             };
             for (g, label) in group_labels.iter().enumerate() {
-                let asked = asked_rows(data, question, &group_of, g);
+                let asked = asked_rows(data, question, q, &group_of, g);
                 if asked.is_empty() {
                     continue;
                 }
@@ -289,7 +289,7 @@ pub fn section_tables(
             any_multi |= question.kind == QuestionKind::Multi;
             let labels = codebook.level_labels(question);
             for (g, group) in group_labels.iter().enumerate() {
-                let asked = asked_rows(data, question, &group_of, g);
+                let asked = asked_rows(data, question, q, &group_of, g);
                 if asked.is_empty() {
                     continue;
                 }
@@ -386,7 +386,7 @@ pub fn section_tables(
                 continue;
             };
             for (g, group) in group_labels.iter().enumerate() {
-                let asked = asked_rows(data, question, &group_of, g);
+                let asked = asked_rows(data, question, q, &group_of, g);
                 if asked.is_empty() {
                     continue;
                 }
@@ -455,15 +455,17 @@ pub fn section_tables(
     tables
 }
 
-/// Rows of group `g` whose role is asked `question` (and whose wave is, where the codebook
-/// restricts waves): the question's population, the base before missing answers.
-fn asked_rows(data: &Dataset, question: &Question, group_of: &[usize], g: usize) -> Vec<usize> {
+/// Rows of group `g` that were asked `question` (see `Dataset::asked`): the question's
+/// population, the base before missing answers.
+fn asked_rows(
+    data: &Dataset,
+    question: &Question,
+    q: usize,
+    group_of: &[usize],
+    g: usize,
+) -> Vec<usize> {
     (0..data.len())
-        .filter(|&i| {
-            group_of[i] == g
-                && question.roles.contains(&(data.role[i] as usize))
-                && (question.waves.is_empty() || question.waves.contains(&(data.wave[i] as usize)))
-        })
+        .filter(|&i| group_of[i] == g && data.asked(question, q, i))
         .collect()
 }
 

@@ -7,6 +7,7 @@ mod imports;
 mod init;
 mod input;
 mod inspect;
+mod quality;
 mod sample;
 mod summary;
 
@@ -47,6 +48,7 @@ enum Command {
     Inspect(inspect::Args),
     Imports(imports::Args),
     Summary(summary::Args),
+    Quality(quality::Args),
     Demo(demo::Args),
 }
 
@@ -61,6 +63,7 @@ pub fn main() -> i32 {
         Command::Inspect(args) => inspect::run(&ctx, args),
         Command::Imports(args) => imports::run(&ctx, args),
         Command::Summary(args) => summary::run(&ctx, args),
+        Command::Quality(args) => quality::run(&ctx, args),
         Command::Demo(args) => demo::run(&ctx, args),
     });
     match result {

@@ -76,7 +76,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
 }
 
 /// Reads files as an import would, keeping their valid rows; invalid rows are counted on stderr.
-fn load_files(
+pub(super) fn load_files(
     survey: &Survey,
     options: &ingest::ImportOptions,
     files: &[PathBuf],
@@ -101,8 +101,9 @@ fn load_files(
                 parsed.display_name
             );
         }
+        let source = data.add_source(parsed.questions_present(survey.codebook.questions.len()));
         for response in &parsed.responses {
-            data.push(response);
+            data.push(source, response);
         }
     }
     Ok(data)

@@ -143,6 +143,20 @@ impl ParsedFile {
             .collect()
     }
 
+    /// Per codebook question, whether the file had a column for it.
+    pub fn questions_present(&self, questions: usize) -> Vec<bool> {
+        let mut present = vec![false; questions];
+        for column in &self.columns {
+            match column.target {
+                ColumnTarget::Question(q) | ColumnTarget::Choice { question: q, .. } => {
+                    present[q] = true
+                }
+                _ => {}
+            }
+        }
+        present
+    }
+
     /// Every problem, file-level first, then row by row.
     pub fn problems(&self) -> impl Iterator<Item = &Problem> {
         self.file_problems

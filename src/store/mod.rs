@@ -207,6 +207,17 @@ impl Store {
         )
         .map_err(err)?;
         let import_id = tx.last_insert_rowid();
+        {
+            let mut insert = tx
+                .prepare("INSERT INTO import_questions (import_id, question_id) VALUES (?1, ?2)")
+                .map_err(err)?;
+            let present = parsed.questions_present(codebook.questions.len());
+            for (question, _) in codebook.questions.iter().zip(present).filter(|(_, p)| *p) {
+                insert
+                    .execute(params![import_id, question.id])
+                    .map_err(err)?;
+            }
+        }
         let mut rejected = parsed.rejected.clone();
         let mut accepted = 0usize;
         let mut duplicates = Vec::new();
@@ -315,6 +326,8 @@ impl Store {
             "role".into(),
             "weight".into(),
             "id".into(),
+            "duration_s".into(),
+            "import_id".into(),
         ];
         let mut question_slots = Vec::new();
         for (q, question) in codebook.questions.iter().enumerate() {
@@ -333,6 +346,8 @@ impl Store {
             .map(|q| Decoder::new(codebook, q))
             .collect();
         let texts = self.answered_texts(codebook)?;
+        let mut present_by_import = self.questions_present(codebook)?;
+        let mut sources: HashMap<i64, u32> = HashMap::new();
         let mut dataset = Dataset::new(codebook);
         let mut rows = stmt.query([]).map_err(|e| self.error(e))?;
         let mut response = Response::blank(codebook);
@@ -358,6 +373,17 @@ impl Store {
             })?;
             response.weight = row.get(4).map_err(|e| self.error(e))?;
             let id: i64 = row.get(5).map_err(|e| self.error(e))?;
+            response.quality.duration_seconds = row.get(6).map_err(|e| self.error(e))?;
+            let import_id: i64 = row.get(7).map_err(|e| self.error(e))?;
+            let source = match sources.get(&import_id) {
+                Some(source) => *source,
+                None => {
+                    let present = present_by_import.remove(&import_id).unwrap_or_default();
+                    let source = dataset.add_source(present);
+                    sources.insert(import_id, source);
+                    source
+                }
+            };
             for answer in response.answers.iter_mut() {
                 *answer = Answer::Missing;
             }
@@ -378,9 +404,30 @@ impl Store {
                     response.answers[q] = Answer::Text(String::new());
                 }
             }
-            dataset.push(&response);
+            dataset.push(source, &response);
         }
         Ok(dataset)
+    }
+
+    /// Per import, which codebook questions its export had a column for. An import without
+    /// any record (made before mctrack recorded this) counts as having had them all: an empty
+    /// vector, which `Dataset::asked` reads as present.
+    fn questions_present(&self, codebook: &Codebook) -> Result<HashMap<i64, Vec<bool>>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT import_id, question_id FROM import_questions")
+            .map_err(|e| self.error(e))?;
+        let mut rows = stmt.query([]).map_err(|e| self.error(e))?;
+        let mut map: HashMap<i64, Vec<bool>> = HashMap::new();
+        while let Some(row) = rows.next().map_err(|e| self.error(e))? {
+            let import: i64 = row.get(0).map_err(|e| self.error(e))?;
+            let question: String = row.get(1).map_err(|e| self.error(e))?;
+            if let Some(q) = codebook.question_index(&question) {
+                map.entry(import)
+                    .or_insert_with(|| vec![false; codebook.questions.len()])[q] = true;
+            }
+        }
+        Ok(map)
     }
 
     /// Which text questions each response answered, without reading the text itself.

@@ -45,6 +45,11 @@ CREATE TABLE IF NOT EXISTS responses (
     UNIQUE (pilot_id, wave, respondent_id)
 );
 CREATE INDEX IF NOT EXISTS responses_by_import ON responses(import_id);
+CREATE TABLE IF NOT EXISTS import_questions (
+    import_id   INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+    question_id TEXT NOT NULL,
+    PRIMARY KEY (import_id, question_id)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS text_answers (
     response_id INTEGER NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
     question_id TEXT NOT NULL,

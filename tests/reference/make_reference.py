@@ -8,7 +8,8 @@ Writes, under tests/fixtures/reference/:
   sample_summary.json  the summary of the bundled synthetic sample (surveys/sample), overall and
                        by wave, computed from the CSV files with this script's own reading of the
                        codebook: header mapping, label and code mapping, missing codes, the
-                       duplicate submissions left out, and the equity module's consent gate.
+                       duplicate submissions left out, the equity module's consent gate, and
+                       questions a pilot's file does not include counted as not asked.
 
 Run from the repository root:  python3 tests/reference/make_reference.py
 Needs: Python 3.11+, pandas, numpy. The tests read the JSON and need no Python.
@@ -203,6 +204,8 @@ def sample_summary():
                 continue  # the duplicate submission mctrack rejects
             seen.add(key)
             out = {"role": norm(rec["role"]).replace(" ", "_"), "wave": rec["wave"], "pilot": rec["pilot"]}
+            # A question whose column the file lacks was not asked of its respondents.
+            out["_present"] = {name for kind, name in (t for t in targets if t) if kind == "q"}
             for q in questions:
                 out[q["id"]] = parse(q, rec.get(q["id"], ""))
             if out["D00"] != 2:
@@ -215,7 +218,7 @@ def sample_summary():
     def summarize(frame):
         result = {}
         for q in questions:
-            asked = frame[frame["role"].isin(q["roles"])]
+            asked = frame[frame["role"].isin(q["roles"]) & frame["_present"].map(lambda p: q["id"] in p)]
             if "waves" in q:
                 asked = asked[asked["wave"].isin(q["waves"])]
             col = asked[q["id"]]
