@@ -367,3 +367,36 @@ fn output_to_a_file_writes_it_whole() {
             .unwrap();
     assert_eq!(written["tables"][1]["rows"][0]["Base n"], 12);
 }
+
+#[test]
+fn a_lone_suppressed_group_takes_the_next_smallest_with_it() {
+    let ws = TestWorkspace::new();
+    let mut text = String::from("response_id,pilot_id,wave,role,L06\n");
+    for (pilot, count) in [("P01", 12), ("P02", 3), ("P03", 15)] {
+        for i in 0..count {
+            text.push_str(&format!("{pilot}-{i},{pilot},exit,learner,{}\n", 1 + i % 5));
+        }
+    }
+    ws.write("three.csv", text);
+    ws.cmd().args(["import", "three.csv"]).assert().success();
+    let summary = summary_json(&ws, &["--question", "L06", "--by", "pilot"]);
+    let table = &summary["tables"][1];
+    let rows = table["rows"].as_array().unwrap();
+    let shown: Vec<(&str, &Value)> = rows
+        .iter()
+        .map(|r| (r["Pilot"].as_str().unwrap(), &r["Base n"]))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("P01", &Value::from("suppressed")),
+            ("P02", &Value::from("suppressed")),
+            ("P03", &Value::from(15)),
+        ]
+    );
+    let notes = table["footnotes"].to_string();
+    assert!(notes.contains("Complementary suppression"), "{notes}");
+    // Without grouping the total stands, and neither small pilot can be derived from it.
+    let total = summary_json(&ws, &["--question", "L06"]);
+    assert_eq!(total["tables"][1]["rows"][0]["Base n"], 30);
+}

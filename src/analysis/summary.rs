@@ -159,6 +159,9 @@ pub fn section_tables(
         Some(by) => t.column(by.header(), ColumnKind::Text),
         None => t,
     };
+    // Leading cells that identify a row (group, question) and are never suppressed.
+    let keep = usize::from(options.by.is_some()) + 1;
+    let mut complemented = false;
     let suppression_note = format!(
         "s = suppressed: fewer than {} respondents answered (privacy.min_cell); every figure in that row is withheld.",
         options.min_cell
@@ -212,6 +215,7 @@ pub fn section_tables(
             let DataColumn::Levels(levels) = &data.columns[q] else {
                 continue;
             };
+            let mut shown = Vec::new();
             for (g, label) in group_labels.iter().enumerate() {
                 let asked = asked_rows(data, question, q, &group_of, g);
                 if asked.is_empty() {
@@ -244,8 +248,10 @@ pub fn section_tables(
                     row.push(Cell::opt_float(histogram.percent_of(k - scale.top_box..k)));
                     row.push(Cell::opt_float(histogram.percent_of(0..scale.top_box)));
                 }
+                shown.push((histogram.n(), table.rows.len()..table.rows.len() + 1));
                 table.rows.push(row);
             }
+            complemented |= suppress_complement(&mut table, &shown, options.min_cell, keep);
         }
         let level_names: Vec<String> = scale
             .levels
@@ -257,7 +263,12 @@ pub fn section_tables(
             level_names.join(", "),
             t = scale.top_box
         ));
-        finish(&mut table, texts, &suppression_note);
+        finish(
+            &mut table,
+            texts,
+            &suppression_note,
+            std::mem::take(&mut complemented),
+        );
         tables.push(table);
     }
 
@@ -288,6 +299,7 @@ pub fn section_tables(
             texts.push(question_note(question));
             any_multi |= question.kind == QuestionKind::Multi;
             let labels = codebook.level_labels(question);
+            let mut shown = Vec::new();
             for (g, group) in group_labels.iter().enumerate() {
                 let asked = asked_rows(data, question, q, &group_of, g);
                 if asked.is_empty() {
@@ -328,6 +340,7 @@ pub fn section_tables(
                 } else {
                     (0..labels.len()).collect()
                 };
+                let first = table.rows.len();
                 for k in order {
                     let mut row = group_cell(options.by, group);
                     row.push(Cell::Text(question.id.clone()));
@@ -342,7 +355,9 @@ pub fn section_tables(
                     }
                     table.rows.push(row);
                 }
+                shown.push((base, first..table.rows.len()));
             }
+            complemented |= suppress_complement(&mut table, &shown, options.min_cell, keep + 1);
         }
         table.footnotes.push(
             "Base n = respondents asked the question who answered it; % is of the base. Missing = blank or a missing code; excluded from the base."
@@ -354,7 +369,12 @@ pub fn section_tables(
                     .into(),
             );
         }
-        finish(&mut table, texts, &suppression_note);
+        finish(
+            &mut table,
+            texts,
+            &suppression_note,
+            std::mem::take(&mut complemented),
+        );
         tables.push(table);
     }
 
@@ -385,6 +405,7 @@ pub fn section_tables(
             let DataColumn::Numbers(values) = &data.columns[q] else {
                 continue;
             };
+            let mut shown = Vec::new();
             for (g, group) in group_labels.iter().enumerate() {
                 let asked = asked_rows(data, question, q, &group_of, g);
                 if asked.is_empty() {
@@ -410,13 +431,20 @@ pub fn section_tables(
                     }
                     _ => row.extend(std::iter::repeat_n(Cell::Suppressed, 8)),
                 }
+                shown.push((n as u64, table.rows.len()..table.rows.len() + 1));
                 table.rows.push(row);
             }
+            complemented |= suppress_complement(&mut table, &shown, options.min_cell, keep);
         }
         table
             .footnotes
             .push("Base n = respondents asked the question who gave a number.".into());
-        finish(&mut table, texts, &suppression_note);
+        finish(
+            &mut table,
+            texts,
+            &suppression_note,
+            std::mem::take(&mut complemented),
+        );
         tables.push(table);
     }
 
@@ -446,7 +474,12 @@ pub fn section_tables(
         table
             .footnotes
             .push("Free-text answers are counted, never shown in summaries.".into());
-        finish(&mut table, texts, &suppression_note);
+        finish(
+            &mut table,
+            texts,
+            &suppression_note,
+            std::mem::take(&mut complemented),
+        );
         tables.push(table);
     }
     if let (Some(note), Some(first)) = (&section.note, tables.first_mut()) {
@@ -480,9 +513,44 @@ fn question_note(question: &Question) -> String {
     format!("{}: {}", question.id, question.text)
 }
 
-fn finish(table: &mut Table, texts: Vec<String>, suppression_note: &str) {
+fn finish(table: &mut Table, texts: Vec<String>, suppression_note: &str, complemented: bool) {
     if table.has_suppressed() {
         table.footnotes.push(suppression_note.to_string());
     }
+    if complemented {
+        table.footnotes.push(
+            "Complementary suppression: where only one group of a question was suppressed, the next smallest group is suppressed too, so that neither can be worked out from the question's total."
+                .into(),
+        );
+    }
     table.footnotes.extend(texts);
+}
+
+/// Secondary suppression for one question's group rows. `shown` holds each group's base and
+/// its rows in `table`. When exactly one group is below `min_cell`, its figures could be
+/// recovered by subtracting the others from the ungrouped total, so the smallest other group is
+/// suppressed too. Returns whether it suppressed one.
+fn suppress_complement(
+    table: &mut Table,
+    shown: &[(u64, std::ops::Range<usize>)],
+    min_cell: u64,
+    keep: usize,
+) -> bool {
+    let small = shown.iter().filter(|(base, _)| *base < min_cell).count();
+    if small != 1 || shown.len() < 2 {
+        return false;
+    }
+    let Some((_, rows)) = shown
+        .iter()
+        .filter(|(base, _)| *base >= min_cell)
+        .min_by_key(|(base, _)| *base)
+    else {
+        return false;
+    };
+    for row in &mut table.rows[rows.clone()] {
+        for cell in row.iter_mut().skip(keep) {
+            *cell = Cell::Suppressed;
+        }
+    }
+    true
 }
