@@ -1,5 +1,6 @@
 //! Analysis: codebook x Dataset -> result tables. Returns data (`Table`s), never formatted text.
 
+pub mod compare;
 pub mod inspect;
 pub mod quality;
 pub mod summary;

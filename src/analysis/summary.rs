@@ -66,7 +66,11 @@ pub fn sections_by_recommendation(
 }
 
 /// Group labels in display order, and each row's group index.
-fn groups(survey: &Survey, data: &Dataset, by: Option<GroupBy>) -> (Vec<String>, Vec<usize>) {
+pub(crate) fn groups(
+    survey: &Survey,
+    data: &Dataset,
+    by: Option<GroupBy>,
+) -> (Vec<String>, Vec<usize>) {
     let codebook = &survey.codebook;
     let key_of = |i: usize| -> String {
         match by {

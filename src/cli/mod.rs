@@ -1,6 +1,7 @@
 //! The command line: clap definitions and one thin file per subcommand. Each parses its
 //! arguments, calls the library and hands the result to `render`.
 
+mod compare;
 mod demo;
 mod import;
 mod imports;
@@ -49,6 +50,7 @@ enum Command {
     Imports(imports::Args),
     Summary(summary::Args),
     Quality(quality::Args),
+    Compare(compare::Args),
     Demo(demo::Args),
 }
 
@@ -64,6 +66,7 @@ pub fn main() -> i32 {
         Command::Imports(args) => imports::run(&ctx, args),
         Command::Summary(args) => summary::run(&ctx, args),
         Command::Quality(args) => quality::run(&ctx, args),
+        Command::Compare(args) => compare::run(&ctx, args),
         Command::Demo(args) => demo::run(&ctx, args),
     });
     match result {

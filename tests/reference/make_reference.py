@@ -254,12 +254,33 @@ def sample_summary():
         return result
 
     by_wave = {w: summarize(df[df["wave"] == w]) for w in waves}
+
+    # Group comparisons with scipy, groups under the minimum cell size (10) left out.
+    from scipy import stats as st
+    def asked_frame(qid):
+        q = next(x for x in questions if x["id"] == qid)
+        f = df[df["role"].isin(q["roles"]) & df["_present"].map(lambda p: qid in p)]
+        return f[f[qid].notna()]
+    compare = {}
+    for qid, by in [("L08", "pilot"), ("L10", "pilot"), ("L03", "wave"), ("L04", "pilot")]:
+        f = asked_frame(qid)
+        groups = [g for _, g in f.groupby(by) if len(g) >= 10]
+        q = next(x for x in questions if x["id"] == qid)
+        if q["type"] == "likert":
+            h, p_value = st.kruskal(*[g[qid].astype(float) for g in groups])
+            compare[f"{qid} by {by}"] = {"test": "Kruskal-Wallis H", "statistic": float(h), "p": float(p_value), "groups": len(groups)}
+        else:
+            k = 2 if q["type"] == "yesno" else len(q["options"])
+            table = [[int((g[qid] == i + 1).sum()) for i in range(k)] for g in groups]
+            chi2, p_value, dof, _ = st.chi2_contingency(table, correction=False)
+            compare[f"{qid} by {by}"] = {"test": "chi-square", "statistic": float(chi2), "p": float(p_value), "df": int(dof), "groups": len(groups)}
     return {
         "generator": "pandas " + pd.__version__,
         "responses": int(len(df)),
         "by_role": {r: int((df["role"] == r).sum()) for r in roles},
         "overall": summarize(df),
         "by_wave": by_wave,
+        "compare": compare,
     }
 
 

@@ -1,0 +1,112 @@
+//! `mctrack compare` on the bundled sample against scipy (tests/reference/make_reference.py):
+//! it finds the pilot and wave differences the sample generator put there, and nothing where
+//! it put nothing.
+
+mod common;
+
+use common::{sample_dir, stderr_of, TestWorkspace};
+use serde_json::Value;
+
+fn close(a: f64, b: f64, tolerance: f64) -> bool {
+    (a - b).abs() <= tolerance * b.abs().max(1.0)
+}
+
+#[test]
+fn comparisons_match_scipy_and_find_what_the_sample_holds() {
+    let ws = TestWorkspace::new();
+    ws.cmd()
+        .arg("import")
+        .arg(sample_dir())
+        .arg("--skip-invalid")
+        .assert()
+        .success();
+    let reference: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/reference/sample_summary.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let mut adjusted = Vec::new();
+    for (question, by) in [
+        ("L08", "pilot"),
+        ("L10", "pilot"),
+        ("L03", "wave"),
+        ("L04", "pilot"),
+    ] {
+        let output = ws
+            .cmd()
+            .args(["compare", question, "--by", by, "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let test = &report["tables"][0]["rows"][0];
+        let expected = &reference["compare"][format!("{question} by {by}")];
+        assert_eq!(test["Test"], expected["test"], "{question}");
+        assert_eq!(test["Groups"], expected["groups"], "{question}");
+        let (ours, theirs) = (
+            test["Statistic"].as_f64().unwrap(),
+            expected["statistic"].as_f64().unwrap(),
+        );
+        assert!(close(ours, theirs, 1e-9), "{question}: {ours} vs {theirs}");
+        let (ours, theirs) = (test["p"].as_f64().unwrap(), expected["p"].as_f64().unwrap());
+        // p to 1e-6 relative, which for p near 1e-39 is far stricter than absolute.
+        assert!(
+            (ours - theirs).abs() <= 1e-6 * theirs,
+            "{question}: {ours} vs {theirs}"
+        );
+        adjusted.push((question, test["p adjusted"].as_f64().unwrap()));
+    }
+    // Lagging pilots rate assessment lower; awareness rises by wave; cost (L10) has no pilot
+    // effect built in.
+    assert!(adjusted[0].1 < 0.001, "{adjusted:?}");
+    assert!(adjusted[1].1 > 0.05, "{adjusted:?}");
+    assert!(adjusted[2].1 < 0.001, "{adjusted:?}");
+}
+
+#[test]
+fn small_groups_are_left_out_and_tests_adjusted_together() {
+    let ws = TestWorkspace::new();
+    let mut text = String::from("response_id,pilot_id,wave,role,L06,L03\n");
+    for (pilot, count, shift) in [("P01", 20, 0), ("P02", 4, 1), ("P03", 20, 2)] {
+        for i in 0..count {
+            text.push_str(&format!(
+                "{pilot}-{i},{pilot},exit,learner,{},{}\n",
+                1 + (i + shift) % 5,
+                if i % 3 == 0 { "yes" } else { "no" }
+            ));
+        }
+    }
+    ws.write("groups.csv", text);
+    ws.cmd().args(["import", "groups.csv"]).assert().success();
+    let output = ws
+        .cmd()
+        .args(["compare", "L06", "L03", "--by", "pilot", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let tests = report["tables"][0]["rows"].as_array().unwrap();
+    assert_eq!(tests.len(), 2);
+    assert_eq!(tests[0]["Test"], "Mann-Whitney U");
+    assert_eq!(tests[0]["Groups"], 2);
+    assert_eq!(tests[1]["Test"], "chi-square");
+    let p: Vec<f64> = tests.iter().map(|t| t["p"].as_f64().unwrap()).collect();
+    let adjusted: Vec<f64> = tests
+        .iter()
+        .map(|t| t["p adjusted"].as_f64().unwrap())
+        .collect();
+    // Holm with two tests: the smaller p doubled, the larger at least that.
+    let (low, high) = if p[0] <= p[1] { (0, 1) } else { (1, 0) };
+    assert!(close(adjusted[low], (2.0 * p[low]).min(1.0), 1e-12));
+    assert!(close(adjusted[high], p[high].max(adjusted[low]), 1e-12));
+    let notes = report["tables"][0]["footnotes"].to_string();
+    assert!(
+        notes.contains("2 group(s) with fewer than 10 answers are suppressed"),
+        "{notes}"
+    );
+    let groups = &report["tables"][1]["rows"];
+    assert_eq!(groups[1]["Group"], "P02");
+    assert_eq!(groups[1]["Mean"], "suppressed");
+}
