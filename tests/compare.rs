@@ -110,3 +110,49 @@ fn small_groups_are_left_out_and_tests_adjusted_together() {
     assert_eq!(groups[1]["Group"], "P02");
     assert_eq!(groups[1]["Mean"], "suppressed");
 }
+
+#[test]
+fn scale_reliability_matches_pingouin_on_the_sample() {
+    let ws = TestWorkspace::new();
+    ws.cmd()
+        .arg("import")
+        .arg(sample_dir())
+        .arg("--skip-invalid")
+        .assert()
+        .success();
+    let reference: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/reference/sample_summary.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let expected = &reference["compare"]["alpha learner battery"];
+    let output = ws
+        .cmd()
+        .args([
+            "scales",
+            "--items",
+            "L06,L08,L09,L10,L14",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let row = &report["tables"][0]["rows"][0];
+    assert_eq!(row["n"], expected["n"]);
+    let (ours, theirs) = (
+        row["Alpha"].as_f64().unwrap(),
+        expected["alpha"].as_f64().unwrap(),
+    );
+    assert!(close(ours, theirs, 1e-9), "{ours} vs {theirs}");
+    assert_eq!(report["tables"][1]["rows"].as_array().unwrap().len(), 5);
+    ws.cmd()
+        .args(["scales", "--items", "L06,E04"])
+        .assert()
+        .code(1)
+        .stderr("error: no role is asked all of these items; name one with --role\n");
+}

@@ -3,4 +3,5 @@
 pub mod compare;
 pub mod inspect;
 pub mod quality;
+pub mod scales;
 pub mod summary;

@@ -10,6 +10,7 @@ mod input;
 mod inspect;
 mod quality;
 mod sample;
+mod scales;
 mod summary;
 
 use std::io::Write;
@@ -51,6 +52,7 @@ enum Command {
     Summary(summary::Args),
     Quality(quality::Args),
     Compare(compare::Args),
+    Scales(scales::Args),
     Demo(demo::Args),
 }
 
@@ -67,6 +69,7 @@ pub fn main() -> i32 {
         Command::Summary(args) => summary::run(&ctx, args),
         Command::Quality(args) => quality::run(&ctx, args),
         Command::Compare(args) => compare::run(&ctx, args),
+        Command::Scales(args) => scales::run(&ctx, args),
         Command::Demo(args) => demo::run(&ctx, args),
     });
     match result {

@@ -274,6 +274,14 @@ def sample_summary():
             table = [[int((g[qid] == i + 1).sum()) for i in range(k)] for g in groups]
             chi2, p_value, dof, _ = st.chi2_contingency(table, correction=False)
             compare[f"{qid} by {by}"] = {"test": "chi-square", "statistic": float(chi2), "p": float(p_value), "df": int(dof), "groups": len(groups)}
+    # Cronbach's alpha of the learner rating battery, listwise, with pingouin.
+    import pingouin
+    battery = ["L06", "L08", "L09", "L10", "L14"]
+    learners = df[df["role"] == "learner"]
+    codes = pd.DataFrame({q: learners[q].astype(float) for q in battery}).dropna()
+    alpha, (low, high) = pingouin.cronbach_alpha(data=codes, nan_policy="listwise")
+    compare["alpha learner battery"] = {"alpha": float(alpha), "n": int(len(codes))}
+
     return {
         "generator": "pandas " + pd.__version__,
         "responses": int(len(df)),
