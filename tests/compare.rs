@@ -156,3 +156,68 @@ fn scale_reliability_matches_pingouin_on_the_sample() {
         .code(1)
         .stderr("error: no role is asked all of these items; name one with --role\n");
 }
+
+#[test]
+fn trends_match_scipy_and_statsmodels_on_the_sample() {
+    let ws = TestWorkspace::new();
+    ws.cmd()
+        .arg("import")
+        .arg(sample_dir())
+        .arg("--skip-invalid")
+        .assert()
+        .success();
+    let reference: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/reference/sample_summary.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let output = ws
+        .cmd()
+        .args(["trend", "L03", "E06", "L10", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let tests = report["tables"][0]["rows"].as_array().unwrap();
+    let number = |v: &Value| v.as_f64().unwrap();
+    for (row, key) in [(&tests[0], "trend L03"), (&tests[1], "trend E06")] {
+        let expected = &reference["compare"][key];
+        assert!(
+            close(
+                number(&row["Slope per wave"]),
+                number(&expected["slope"]),
+                1e-9
+            ),
+            "{key}"
+        );
+        let (ours, theirs) = (number(&row["p (slope)"]), number(&expected["p"]));
+        assert!(
+            (ours - theirs).abs() <= 1e-6 * theirs,
+            "{key}: {ours} vs {theirs}"
+        );
+    }
+    // Awareness (L03) and partnership (E06) rise; cost (L10) was built flat.
+    assert!(number(&tests[2]["p (slope)"]) > 0.05);
+    let l03 = &report["tables"][1]["rows"][0];
+    let expected = &reference["compare"]["trend L03"];
+    assert!(close(
+        number(&l03["95% lower"]),
+        number(&expected["exit_lower"]),
+        1e-9
+    ));
+    assert!(close(
+        number(&l03["95% upper"]),
+        number(&expected["exit_upper"]),
+        1e-9
+    ));
+    let e06_annual = &report["tables"][2]["rows"][3];
+    assert_eq!(e06_annual["Wave"], "annual");
+    assert!(close(
+        number(&e06_annual["Change vs first wave"]),
+        number(&reference["compare"]["trend E06"]["annual_change"]),
+        1e-9
+    ));
+}

@@ -5,3 +5,4 @@ pub mod inspect;
 pub mod quality;
 pub mod scales;
 pub mod summary;
+pub mod trend;

@@ -12,6 +12,7 @@ mod quality;
 mod sample;
 mod scales;
 mod summary;
+mod trend;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -53,6 +54,7 @@ enum Command {
     Quality(quality::Args),
     Compare(compare::Args),
     Scales(scales::Args),
+    Trend(trend::Args),
     Demo(demo::Args),
 }
 
@@ -70,6 +72,7 @@ pub fn main() -> i32 {
         Command::Quality(args) => quality::run(&ctx, args),
         Command::Compare(args) => compare::run(&ctx, args),
         Command::Scales(args) => scales::run(&ctx, args),
+        Command::Trend(args) => trend::run(&ctx, args),
         Command::Demo(args) => demo::run(&ctx, args),
     });
     match result {

@@ -274,6 +274,22 @@ def sample_summary():
             table = [[int((g[qid] == i + 1).sum()) for i in range(k)] for g in groups]
             chi2, p_value, dof, _ = st.chi2_contingency(table, correction=False)
             compare[f"{qid} by {by}"] = {"test": "chi-square", "statistic": float(chi2), "p": float(p_value), "df": int(dof), "groups": len(groups)}
+    # Trends: slope per wave through respondents' answers (linregress), Wilson interval of a
+    # wave's share and Welch's change of a mean against the first wave.
+    from statsmodels.stats.proportion import proportion_confint
+    wave_index = {w: i for i, w in enumerate(waves)}
+    l03 = asked_frame("L03")
+    fit = st.linregress(l03["wave"].map(wave_index), (l03["L03"] == 2) * 100.0)
+    exit_yes = l03[l03["wave"] == "exit"]
+    low, high = proportion_confint(int((exit_yes["L03"] == 2).sum()), len(exit_yes), alpha=0.05, method="wilson")
+    compare["trend L03"] = {"slope": float(fit.slope), "p": float(fit.pvalue), "exit_lower": 100 * low, "exit_upper": 100 * high}
+    e06 = asked_frame("E06")
+    fit = st.linregress(e06["wave"].map(wave_index), e06["E06"].astype(float))
+    first = e06[e06["wave"] == "exit"]["E06"].astype(float)
+    last = e06[e06["wave"] == "annual"]["E06"].astype(float)
+    welch = st.ttest_ind(last, first, equal_var=False)
+    compare["trend E06"] = {"slope": float(fit.slope), "p": float(fit.pvalue), "annual_change": float(last.mean() - first.mean()), "annual_change_p": float(welch.pvalue)}
+
     # Cronbach's alpha of the learner rating battery, listwise, with pingouin.
     import pingouin
     battery = ["L06", "L08", "L09", "L10", "L14"]

@@ -1,0 +1,198 @@
+//! Trends across waves: per-wave estimates with intervals, change against the first wave with
+//! its interval, and a trend test: a least-squares slope per wave on the respondents' answers,
+//! with its interval, and the Mann-Kendall test on the wave estimates.
+
+use crate::codebook::{QuestionKind, Survey};
+use crate::dataset::{Column, Dataset};
+use crate::render::{Cell, ColumnKind, Table};
+use crate::stats::histogram::Histogram;
+use crate::stats::intervals::{mean_t_histogram, newcombe, welch_histograms, wilson, Interval};
+use crate::stats::trend::{linear_trend, mann_kendall};
+
+/// What is followed over the waves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TrendMeasure {
+    /// Mean rating.
+    Mean,
+    /// Share in the top two levels (rating items) or answering yes (yes/no items).
+    Share,
+}
+
+pub fn trend(
+    survey: &Survey,
+    data: &Dataset,
+    questions: &[usize],
+    measure: TrendMeasure,
+    min_cell: u64,
+    level: f64,
+) -> Vec<Table> {
+    let codebook = &survey.codebook;
+    let mut tests = Table::new("Trend tests")
+        .column("Question", ColumnKind::Text)
+        .column("Measure", ColumnKind::Text)
+        .column("Waves", ColumnKind::Int)
+        .column("Slope per wave", ColumnKind::Float { decimals: 4 })
+        .column("Slope lower", ColumnKind::Float { decimals: 4 })
+        .column("Slope upper", ColumnKind::Float { decimals: 4 })
+        .column("p (slope)", ColumnKind::Float { decimals: 4 })
+        .column("Mann-Kendall tau", ColumnKind::Float { decimals: 3 })
+        .column("p (Mann-Kendall)", ColumnKind::Float { decimals: 4 });
+    let mut tables = Vec::new();
+    for &q in questions {
+        let question = &codebook.questions[q];
+        let Column::Levels(levels) = &data.columns[q] else {
+            continue;
+        };
+        let (values, top): (Vec<f64>, std::ops::Range<usize>) = match question.kind {
+            QuestionKind::Likert => {
+                let scale = codebook.scale_of(question).expect("likert has a scale");
+                let k = scale.levels.len();
+                (
+                    scale.levels.iter().map(|l| l.code as f64).collect(),
+                    k - scale.top_box..k,
+                )
+            }
+            QuestionKind::YesNo => (vec![0.0, 1.0], 1..2),
+            _ => continue,
+        };
+        let share = measure == TrendMeasure::Share || question.kind == QuestionKind::YesNo;
+        let measure_name = match (share, question.kind) {
+            (false, _) => "mean",
+            (true, QuestionKind::YesNo) => "% yes",
+            (true, _) => "% top-2",
+        };
+        let mut table = Table::new(format!(
+            "{} ({measure_name}) by wave: {}",
+            question.id, question.text
+        ))
+        .column("Wave", ColumnKind::Text)
+        .column("n", ColumnKind::Int)
+        .column("Estimate", ColumnKind::Float { decimals: 3 })
+        .column(
+            format!("{:.0}% lower", level * 100.0),
+            ColumnKind::Float { decimals: 3 },
+        )
+        .column(
+            format!("{:.0}% upper", level * 100.0),
+            ColumnKind::Float { decimals: 3 },
+        )
+        .column("Change vs first wave", ColumnKind::Float { decimals: 3 })
+        .column("Change lower", ColumnKind::Float { decimals: 3 })
+        .column("Change upper", ColumnKind::Float { decimals: 3 });
+        let mut histograms: Vec<(usize, Histogram)> = Vec::new();
+        for (w, wave) in codebook.waves.iter().enumerate() {
+            let mut h = Histogram::new(values.len());
+            for i in (0..data.len())
+                .filter(|&i| data.wave[i] as usize == w && data.asked(question, q, i))
+            {
+                if levels[i] != 0 {
+                    h.add(levels[i] as usize - 1);
+                }
+            }
+            if h.n() == 0 {
+                continue;
+            }
+            let mut row = vec![Cell::Text(wave.clone())];
+            if h.n() < min_cell {
+                row.extend(std::iter::repeat_n(Cell::Suppressed, 7));
+                table.rows.push(row);
+                continue;
+            }
+            let successes = h.counts[top.clone()].iter().sum::<u64>();
+            let estimate = if share {
+                wilson(successes, h.n(), level).map(|i| scale_interval(i, 100.0))
+            } else {
+                mean_t_histogram(&h, &values, level)
+            };
+            row.push(Cell::Int(h.n() as i64));
+            push_interval(&mut row, estimate);
+            let change = histograms.first().and_then(|(_, base)| {
+                if share {
+                    let base_successes = base.counts[top.clone()].iter().sum::<u64>();
+                    newcombe(successes, h.n(), base_successes, base.n(), level)
+                        .map(|i| scale_interval(i, 100.0))
+                } else {
+                    welch_histograms(&h, base, &values, level).map(|w| w.difference)
+                }
+            });
+            push_interval(&mut row, change);
+            table.rows.push(row);
+            histograms.push((w, h));
+        }
+        tables.push(table);
+        // The slope: each respondent's answer (1/0 for a share) against the wave's position.
+        let (mut x, mut y) = (Vec::new(), Vec::new());
+        for (w, h) in &histograms {
+            for (k, &count) in h.counts.iter().enumerate() {
+                let value = if share {
+                    if top.contains(&k) {
+                        100.0
+                    } else {
+                        0.0
+                    }
+                } else {
+                    values[k]
+                };
+                for _ in 0..count {
+                    x.push(*w as f64);
+                    y.push(value);
+                }
+            }
+        }
+        let slope = linear_trend(&x, &y, level);
+        let estimates: Vec<f64> = histograms
+            .iter()
+            .map(|(_, h)| {
+                if share {
+                    h.percent_of(top.clone()).unwrap_or(f64::NAN)
+                } else {
+                    h.mean(&values).unwrap_or(f64::NAN)
+                }
+            })
+            .collect();
+        let mk = mann_kendall(&estimates);
+        tests.rows.push(vec![
+            Cell::Text(question.id.clone()),
+            Cell::Text(measure_name.into()),
+            Cell::Int(histograms.len() as i64),
+            slope.as_ref().map_or(Cell::Empty, |s| Cell::Float(s.slope)),
+            slope.as_ref().map_or(Cell::Empty, |s| Cell::Float(s.lower)),
+            slope.as_ref().map_or(Cell::Empty, |s| Cell::Float(s.upper)),
+            slope.as_ref().map_or(Cell::Empty, |s| Cell::Float(s.p)),
+            mk.as_ref().map_or(Cell::Empty, |m| Cell::Float(m.tau)),
+            mk.as_ref().map_or(Cell::Empty, |m| Cell::Float(m.p)),
+        ]);
+    }
+    tests.footnotes.extend([
+        "Slope per wave: least-squares line through every respondent's answer (100 or 0 for a share) against the wave's position in the codebook, with its t interval; waves under the minimum cell size are left out.".to_string(),
+        "Mann-Kendall: a test of a monotonic trend in the wave estimates, with no assumption about its shape; with four waves it can reach p < 0.05 only for a steady rise or fall.".to_string(),
+    ]);
+    let mut out = vec![tests];
+    out.extend(tables.into_iter().map(|mut t| {
+        t.footnotes.push(format!(
+            "Intervals at {:.0}%: t for means, Wilson for shares; change vs the first wave shown: Welch for means, Newcombe for shares. s = fewer than {min_cell} answers (suppressed).",
+            level * 100.0
+        ));
+        t
+    }));
+    out
+}
+
+fn scale_interval(interval: Interval, factor: f64) -> Interval {
+    Interval {
+        estimate: interval.estimate * factor,
+        lower: interval.lower * factor,
+        upper: interval.upper * factor,
+    }
+}
+
+fn push_interval(row: &mut Vec<Cell>, interval: Option<Interval>) {
+    match interval {
+        Some(i) => row.extend([
+            Cell::Float(i.estimate),
+            Cell::Float(i.lower),
+            Cell::Float(i.upper),
+        ]),
+        None => row.extend([Cell::Empty, Cell::Empty, Cell::Empty]),
+    }
+}

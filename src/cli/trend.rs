@@ -1,0 +1,83 @@
+//! `mctrack trend`: estimates across waves, change against the first wave, and trend tests.
+
+use std::path::PathBuf;
+
+use anyhow::bail;
+
+use super::{emit, Context};
+use crate::analysis::trend::{trend, TrendMeasure};
+use crate::ingest;
+use crate::render::Format;
+
+/// Follow rating and yes/no questions across the waves: each wave's estimate with its interval,
+/// the change against the first wave with its interval, a least-squares slope per wave with its
+/// interval, and the Mann-Kendall test.
+///
+/// Example: mctrack trend L03 E06 P05 --pilot P07
+#[derive(clap::Args)]
+pub struct Args {
+    /// Rating (likert) or yes/no question ids.
+    #[arg(required = true)]
+    questions: Vec<String>,
+    /// Follow the mean, or the share in the top two levels (yes/no items always use % yes).
+    #[arg(long, value_enum, default_value_t = TrendMeasure::Mean)]
+    measure: TrendMeasure,
+    /// Only these pilots.
+    #[arg(long, value_delimiter = ',')]
+    pilot: Vec<String>,
+    /// Confidence level of every interval.
+    #[arg(long, default_value_t = 0.95)]
+    level: f64,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write to this file instead of the terminal.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
+    let survey = ctx.survey()?;
+    let codebook = &survey.codebook;
+    if !(args.level > 0.0 && args.level < 1.0) {
+        bail!(
+            "--level {} is not a confidence level; expected a number between 0 and 1, such as 0.95",
+            args.level
+        );
+    }
+    let mut questions = Vec::new();
+    for id in &args.questions {
+        let Some(q) = codebook.question_index(id) else {
+            bail!(
+                "question {id} is not in the codebook {}",
+                codebook.path.display()
+            );
+        };
+        let kind = codebook.questions[q].kind.name();
+        if !matches!(kind, "likert" | "yesno") {
+            bail!("{id} is a {kind} question; trend follows rating (likert) and yes/no questions");
+        }
+        questions.push(q);
+    }
+    let store = ctx.store()?;
+    let data = store.load(codebook)?;
+    let pilots: Vec<String> = args.pilot.iter().map(|p| p.to_ascii_lowercase()).collect();
+    let data = data.filter(|i| {
+        pilots.is_empty()
+            || pilots.contains(&data.pilot_ids[data.pilot[i] as usize].to_ascii_lowercase())
+    });
+    let tables = trend(
+        &survey,
+        &data,
+        &questions,
+        args.measure,
+        codebook.privacy.min_cell,
+        args.level,
+    );
+    let heading = format!(
+        "Trends across waves, {} responses (store {})",
+        data.len(),
+        ingest::display_path(store.path())
+    );
+    emit(args.output.as_deref(), args.format, &heading, &tables)?;
+    Ok(0)
+}
