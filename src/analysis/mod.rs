@@ -1,6 +1,7 @@
 //! Analysis: codebook x Dataset -> result tables. Returns data (`Table`s), never formatted text.
 
 pub mod compare;
+pub mod crosstab;
 pub mod inspect;
 pub mod quality;
 pub mod scales;

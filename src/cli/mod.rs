@@ -2,6 +2,7 @@
 //! arguments, calls the library and hands the result to `render`.
 
 mod compare;
+mod crosstab;
 mod demo;
 mod import;
 mod imports;
@@ -53,6 +54,7 @@ enum Command {
     Summary(summary::Args),
     Quality(quality::Args),
     Compare(compare::Args),
+    Crosstab(crosstab::Args),
     Scales(scales::Args),
     Trend(trend::Args),
     Demo(demo::Args),
@@ -71,6 +73,7 @@ pub fn main() -> i32 {
         Command::Summary(args) => summary::run(&ctx, args),
         Command::Quality(args) => quality::run(&ctx, args),
         Command::Compare(args) => compare::run(&ctx, args),
+        Command::Crosstab(args) => crosstab::run(&ctx, args),
         Command::Scales(args) => scales::run(&ctx, args),
         Command::Trend(args) => trend::run(&ctx, args),
         Command::Demo(args) => demo::run(&ctx, args),

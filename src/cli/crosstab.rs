@@ -1,0 +1,80 @@
+//! `mctrack crosstab`: two categorical questions against each other.
+
+use std::path::PathBuf;
+
+use anyhow::bail;
+
+use super::{emit, Context};
+use crate::analysis::crosstab::{crosstab, CrosstabError, Percent};
+use crate::ingest;
+use crate::render::Format;
+
+/// Cross-tabulate two categorical questions (single, yes/no or rating): counts with row, column
+/// or total percentages, the chi-square test with Cramér's V, and small cells suppressed
+/// together with the cells that would reveal them. Two equity-module questions are never
+/// crossed with each other.
+///
+/// Example: mctrack crosstab L04 D02 --percent row
+#[derive(clap::Args)]
+pub struct Args {
+    /// The question whose levels make the rows.
+    a: String,
+    /// The question whose levels make the columns.
+    b: String,
+    /// What each percentage is a share of.
+    #[arg(long, value_enum, default_value_t = Percent::Row)]
+    percent: Percent,
+    /// Only these waves.
+    #[arg(long, value_delimiter = ',')]
+    wave: Vec<String>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write to this file instead of the terminal.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
+    let survey = ctx.survey()?;
+    let codebook = &survey.codebook;
+    let find = |id: &str| {
+        codebook.question_index(id).ok_or_else(|| {
+            anyhow::anyhow!(
+                "question {id} is not in the codebook {}",
+                codebook.path.display()
+            )
+        })
+    };
+    let (a, b) = (find(&args.a)?, find(&args.b)?);
+    let mut waves = Vec::new();
+    for w in &args.wave {
+        match codebook.wave_index(w) {
+            Some(i) => waves.push(i),
+            None => bail!(
+                "wave {w} is unknown; expected one of {}",
+                codebook.waves.join(", ")
+            ),
+        }
+    }
+    let store = ctx.store()?;
+    let data = store.load(codebook)?;
+    let data = data.filter(|i| waves.is_empty() || waves.contains(&(data.wave[i] as usize)));
+    let tables = match crosstab(&survey, &data, a, b, args.percent, codebook.privacy.min_cell) {
+        Ok(tables) => tables,
+        Err(CrosstabError::NotCategorical(id)) => {
+            bail!("{id} is not a categorical question; expected a single, yes/no or rating question")
+        }
+        Err(CrosstabError::TwoEquityFields) => bail!(
+            "{} and {} are both equity-module questions; they are never crossed with each other (privacy). Cross one with an outcome question instead",
+            args.a,
+            args.b
+        ),
+    };
+    let heading = format!(
+        "Cross-tabulation of {} responses (store {})",
+        data.len(),
+        ingest::display_path(store.path())
+    );
+    emit(args.output.as_deref(), args.format, &heading, &tables)?;
+    Ok(0)
+}
