@@ -400,3 +400,31 @@ fn a_lone_suppressed_group_takes_the_next_smallest_with_it() {
     let total = summary_json(&ws, &["--question", "L06"]);
     assert_eq!(total["tables"][1]["rows"][0]["Base n"], 30);
 }
+
+#[test]
+fn summary_intervals_match_scipy_and_statsmodels() {
+    let ws = imported_sample();
+    let reference = reference();
+    let expected = &reference["compare"]["intervals L08"];
+    let number = |v: &Value| v.as_f64().unwrap();
+    for (flags, lower, upper) in [
+        (&["--intervals"][..], "wilson_lower", "wilson_upper"),
+        (&["--intervals", "--exact"][..], "cp_lower", "cp_upper"),
+    ] {
+        let mut args = vec!["--question", "L08"];
+        args.extend_from_slice(flags);
+        let summary = summary_json(&ws, &args);
+        let row = &summary["tables"][1]["rows"][0];
+        assert!(close(&row["Mean 95% lower"], &expected["mean_lower"]));
+        assert!(close(&row["Mean 95% upper"], &expected["mean_upper"]));
+        assert!(
+            close(&row["Top-2 95% lower"], &expected[lower]),
+            "{flags:?}"
+        );
+        assert!(
+            close(&row["Top-2 95% upper"], &expected[upper]),
+            "{flags:?}"
+        );
+        assert_eq!(number(&row["Median 95% lower"]), 4.0);
+    }
+}

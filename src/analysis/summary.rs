@@ -8,6 +8,9 @@ use crate::dataset::{Column as DataColumn, Dataset};
 use crate::render::{Cell, ColumnKind, Table};
 use crate::stats::descriptive::describe;
 use crate::stats::histogram::Histogram;
+use crate::stats::intervals::{
+    clopper_pearson, mean_t_histogram, median_interval_histogram, wilson,
+};
 
 /// What the summary groups its rows by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
@@ -112,6 +115,34 @@ pub(crate) fn groups(
 pub struct SummaryOptions {
     pub by: Option<GroupBy>,
     pub min_cell: u64,
+    /// Confidence intervals to add, if asked for.
+    pub intervals: Option<IntervalOptions>,
+}
+
+/// Which intervals a summary shows.
+#[derive(Debug, Clone, Copy)]
+pub struct IntervalOptions {
+    pub level: f64,
+    /// Clopper-Pearson exact intervals for shares instead of Wilson's (for small n).
+    pub exact: bool,
+}
+
+impl IntervalOptions {
+    fn share(&self, successes: u64, n: u64) -> Option<crate::stats::intervals::Interval> {
+        if self.exact {
+            clopper_pearson(successes, n, self.level)
+        } else {
+            wilson(successes, n, self.level)
+        }
+    }
+
+    fn method(&self) -> &'static str {
+        if self.exact {
+            "Clopper-Pearson"
+        } else {
+            "Wilson"
+        }
+    }
 }
 
 /// The headline table: how many responses, pilots and waves are in scope, per role.
@@ -207,6 +238,30 @@ pub fn section_tables(
                 format!("Bottom-{} %", scale.top_box),
                 ColumnKind::Percent { decimals: 1 },
             );
+        if let Some(ci) = options.intervals {
+            let p = format!("{:.0}%", ci.level * 100.0);
+            for name in ["Mean", "Median"] {
+                table = table
+                    .column(
+                        format!("{name} {p} lower"),
+                        ColumnKind::Float { decimals: 2 },
+                    )
+                    .column(
+                        format!("{name} {p} upper"),
+                        ColumnKind::Float { decimals: 2 },
+                    );
+            }
+            table = table
+                .column(
+                    format!("Top-{} {p} lower", scale.top_box),
+                    ColumnKind::Percent { decimals: 1 },
+                )
+                .column(
+                    format!("Top-{} {p} upper", scale.top_box),
+                    ColumnKind::Percent { decimals: 1 },
+                );
+        }
+        let extra = if options.intervals.is_some() { 6 } else { 0 };
         let values: Vec<f64> = scale.levels.iter().map(|l| l.code as f64).collect();
         let k = scale.levels.len();
         let mut texts = Vec::new();
@@ -236,7 +291,7 @@ pub fn section_tables(
                 let mut row = group_cell(options.by, label);
                 row.push(Cell::Text(question.id.clone()));
                 if histogram.n() < options.min_cell {
-                    row.extend(std::iter::repeat_n(Cell::Suppressed, 2 + k + 5));
+                    row.extend(std::iter::repeat_n(Cell::Suppressed, 2 + k + 5 + extra));
                 } else {
                     row.push(Cell::Int(histogram.n() as i64));
                     row.push(Cell::Int(missing));
@@ -251,11 +306,32 @@ pub fn section_tables(
                     row.push(Cell::opt_float(histogram.median(&values)));
                     row.push(Cell::opt_float(histogram.percent_of(k - scale.top_box..k)));
                     row.push(Cell::opt_float(histogram.percent_of(0..scale.top_box)));
+                    if let Some(ci) = options.intervals {
+                        let mean = mean_t_histogram(&histogram, &values, ci.level);
+                        let median = median_interval_histogram(&histogram, &values, ci.level);
+                        let top = histogram.counts[k - scale.top_box..].iter().sum::<u64>();
+                        let share = ci.share(top, histogram.n());
+                        row.extend([
+                            Cell::opt_float(mean.map(|i| i.lower)),
+                            Cell::opt_float(mean.map(|i| i.upper)),
+                            Cell::opt_float(median.as_ref().map(|i| i.lower)),
+                            Cell::opt_float(median.as_ref().map(|i| i.upper)),
+                            Cell::opt_float(share.map(|i| i.lower * 100.0)),
+                            Cell::opt_float(share.map(|i| i.upper * 100.0)),
+                        ]);
+                    }
                 }
                 shown.push((histogram.n(), table.rows.len()..table.rows.len() + 1));
                 table.rows.push(row);
             }
             complemented |= suppress_complement(&mut table, &shown, options.min_cell, keep);
+        }
+        if let Some(ci) = options.intervals {
+            table.footnotes.push(format!(
+                "Intervals at {:.0}%: t for the mean; for the median, order statistics (exact binomial, as DescTools MedianCI), coverage at least the level; {} for the top-box share.",
+                ci.level * 100.0,
+                ci.method()
+            ));
         }
         let level_names: Vec<String> = scale
             .levels
@@ -296,6 +372,13 @@ pub fn section_tables(
             .column("%", ColumnKind::Percent { decimals: 1 })
             .column("Base n", ColumnKind::Int)
             .column("Missing", ColumnKind::Int);
+        if let Some(ci) = options.intervals {
+            let p = format!("{:.0}%", ci.level * 100.0);
+            table = table
+                .column(format!("% {p} lower"), ColumnKind::Percent { decimals: 1 })
+                .column(format!("% {p} upper"), ColumnKind::Percent { decimals: 1 });
+        }
+        let choice_extra = if options.intervals.is_some() { 2 } else { 0 };
         let mut texts = Vec::new();
         let mut any_multi = false;
         for &q in &choice_questions {
@@ -350,12 +433,17 @@ pub fn section_tables(
                     row.push(Cell::Text(question.id.clone()));
                     row.push(Cell::Text(labels[k].clone()));
                     if base < options.min_cell {
-                        row.extend(std::iter::repeat_n(Cell::Suppressed, 4));
+                        row.extend(std::iter::repeat_n(Cell::Suppressed, 4 + choice_extra));
                     } else {
                         row.push(Cell::Int(counts[k] as i64));
                         row.push(Cell::Float(counts[k] as f64 * 100.0 / base as f64));
                         row.push(Cell::Int(base as i64));
                         row.push(Cell::Int(missing));
+                        if let Some(ci) = options.intervals {
+                            let share = ci.share(counts[k], base);
+                            row.push(Cell::opt_float(share.map(|i| i.lower * 100.0)));
+                            row.push(Cell::opt_float(share.map(|i| i.upper * 100.0)));
+                        }
                     }
                     table.rows.push(row);
                 }
@@ -367,6 +455,13 @@ pub fn section_tables(
             "Base n = respondents asked the question who answered it; % is of the base. Missing = blank or a missing code; excluded from the base."
                 .into(),
         );
+        if let Some(ci) = options.intervals {
+            table.footnotes.push(format!(
+                "Intervals at {:.0}% for each percentage: {}.",
+                ci.level * 100.0,
+                ci.method()
+            ));
+        }
         if any_multi {
             table.footnotes.push(
                 "Select-all questions: % of respondents choosing each option, not % of answers; they may add up to more than 100."

@@ -52,6 +52,16 @@ pub struct Filters {
     /// Group every table by this.
     #[arg(long, value_enum)]
     by: Option<GroupBy>,
+    /// Add confidence intervals: t for means, order statistics for medians, Wilson (or
+    /// Clopper-Pearson with --exact) for percentages.
+    #[arg(long)]
+    intervals: bool,
+    /// Confidence level of the intervals.
+    #[arg(long, default_value_t = 0.95, requires = "intervals")]
+    level: f64,
+    /// Clopper-Pearson exact intervals for percentages, for small bases.
+    #[arg(long, requires = "intervals")]
+    exact: bool,
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
@@ -170,9 +180,19 @@ pub fn summarize(
     } else {
         summary::sections_by_recommendation(survey, &recs, &only)
     };
+    if args.intervals && !(args.level > 0.0 && args.level < 1.0) {
+        bail!(
+            "--level {} is not a confidence level; expected a number between 0 and 1, such as 0.95",
+            args.level
+        );
+    }
     let options = SummaryOptions {
         by: args.by,
         min_cell: codebook.privacy.min_cell,
+        intervals: args.intervals.then_some(summary::IntervalOptions {
+            level: args.level,
+            exact: args.exact,
+        }),
     };
     let mut tables = vec![summary::overview(survey, &data)];
     for section in &sections {

@@ -290,6 +290,18 @@ def sample_summary():
     welch = st.ttest_ind(last, first, equal_var=False)
     compare["trend E06"] = {"slope": float(fit.slope), "p": float(fit.pvalue), "annual_change": float(last.mean() - first.mean()), "annual_change_p": float(welch.pvalue)}
 
+    # Summary intervals of L08: t for the mean, Wilson and Clopper-Pearson for the top-2 share.
+    l08 = asked_frame("L08")["L08"].astype(float)
+    mean_low, mean_high = st.t.interval(0.95, len(l08) - 1, loc=l08.mean(), scale=st.sem(l08))
+    top = int((l08 >= 4).sum())
+    w_low, w_high = proportion_confint(top, len(l08), alpha=0.05, method="wilson")
+    cp_low, cp_high = proportion_confint(top, len(l08), alpha=0.05, method="beta")
+    compare["intervals L08"] = {
+        "mean_lower": float(mean_low), "mean_upper": float(mean_high),
+        "wilson_lower": 100 * w_low, "wilson_upper": 100 * w_high,
+        "cp_lower": 100 * cp_low, "cp_upper": 100 * cp_high,
+    }
+
     # Cronbach's alpha of the learner rating battery, listwise, with pingouin.
     import pingouin
     battery = ["L06", "L08", "L09", "L10", "L14"]
