@@ -7,12 +7,8 @@ mod common;
 use common::{sample_dir, stderr_of, TestWorkspace};
 use serde_json::Value;
 
-fn close(a: f64, b: f64, tolerance: f64) -> bool {
-    (a - b).abs() <= tolerance * b.abs().max(1.0)
-}
-
-#[test]
-fn comparisons_match_scipy_and_find_what_the_sample_holds() {
+/// A workspace holding the bundled sample, and the scipy reference values for it.
+fn imported_sample_and_reference() -> (TestWorkspace, Value) {
     let ws = TestWorkspace::new();
     ws.cmd()
         .arg("import")
@@ -20,7 +16,7 @@ fn comparisons_match_scipy_and_find_what_the_sample_holds() {
         .arg("--skip-invalid")
         .assert()
         .success();
-    let reference: Value = serde_json::from_str(
+    let reference = serde_json::from_str(
         &std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/tests/fixtures/reference/sample_summary.json"
@@ -28,6 +24,16 @@ fn comparisons_match_scipy_and_find_what_the_sample_holds() {
         .unwrap(),
     )
     .unwrap();
+    (ws, reference)
+}
+
+fn close(a: f64, b: f64, tolerance: f64) -> bool {
+    (a - b).abs() <= tolerance * b.abs().max(1.0)
+}
+
+#[test]
+fn comparisons_match_scipy_and_find_what_the_sample_holds() {
+    let (ws, reference) = imported_sample_and_reference();
     let mut adjusted = Vec::new();
     for (question, by) in [
         ("L08", "pilot"),
@@ -113,21 +119,7 @@ fn small_groups_are_left_out_and_tests_adjusted_together() {
 
 #[test]
 fn scale_reliability_matches_pingouin_on_the_sample() {
-    let ws = TestWorkspace::new();
-    ws.cmd()
-        .arg("import")
-        .arg(sample_dir())
-        .arg("--skip-invalid")
-        .assert()
-        .success();
-    let reference: Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/reference/sample_summary.json"
-        ))
-        .unwrap(),
-    )
-    .unwrap();
+    let (ws, reference) = imported_sample_and_reference();
     let expected = &reference["compare"]["alpha learner battery"];
     let output = ws
         .cmd()
@@ -159,21 +151,7 @@ fn scale_reliability_matches_pingouin_on_the_sample() {
 
 #[test]
 fn trends_match_scipy_and_statsmodels_on_the_sample() {
-    let ws = TestWorkspace::new();
-    ws.cmd()
-        .arg("import")
-        .arg(sample_dir())
-        .arg("--skip-invalid")
-        .assert()
-        .success();
-    let reference: Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/reference/sample_summary.json"
-        ))
-        .unwrap(),
-    )
-    .unwrap();
+    let (ws, reference) = imported_sample_and_reference();
     let output = ws
         .cmd()
         .args(["trend", "L03", "E06", "L10", "--format", "json"])

@@ -1,14 +1,11 @@
 //! `mctrack compare`: group comparisons with tests, effect sizes and adjusted p-values.
 
-use std::path::PathBuf;
-
 use anyhow::bail;
 
-use super::{emit, Context};
+use super::{Context, OutputArgs};
 use crate::analysis::compare::{compare, Adjust};
 use crate::analysis::summary::GroupBy;
 use crate::ingest;
-use crate::render::Format;
 
 /// Compare groups on one or more questions: Kruskal-Wallis or Mann-Whitney for ratings,
 /// chi-square (Fisher's exact for small 2x2 tables) for choices, with effect sizes and p-values
@@ -34,11 +31,8 @@ pub struct Args {
     /// How p-values are adjusted for the number of tests.
     #[arg(long, value_enum, default_value_t = Adjust::Holm)]
     adjust: Adjust,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
-    /// Write to this file instead of the terminal.
-    #[arg(short, long, value_name = "FILE")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    out: OutputArgs,
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
@@ -92,6 +86,6 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
         data.len(),
         ingest::display_path(store.path())
     );
-    emit(args.output.as_deref(), args.format, &heading, &tables)?;
+    args.out.emit(&heading, &tables)?;
     Ok(0)
 }

@@ -1,13 +1,10 @@
 //! `mctrack crosstab`: two categorical questions against each other.
 
-use std::path::PathBuf;
-
 use anyhow::bail;
 
-use super::{emit, Context};
+use super::{Context, OutputArgs};
 use crate::analysis::crosstab::{crosstab, CrosstabError, Percent};
 use crate::ingest;
-use crate::render::Format;
 
 /// Cross-tabulate two categorical questions (single, yes/no or rating): counts with row, column
 /// or total percentages, the chi-square test with Cramér's V, and small cells suppressed
@@ -27,11 +24,8 @@ pub struct Args {
     /// Only these waves.
     #[arg(long, value_delimiter = ',')]
     wave: Vec<String>,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
-    /// Write to this file instead of the terminal.
-    #[arg(short, long, value_name = "FILE")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    out: OutputArgs,
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
@@ -75,6 +69,6 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
         data.len(),
         ingest::display_path(store.path())
     );
-    emit(args.output.as_deref(), args.format, &heading, &tables)?;
+    args.out.emit(&heading, &tables)?;
     Ok(0)
 }

@@ -1,9 +1,7 @@
 //! `mctrack imports`: list the imports in the store, or remove one with its responses.
 
-use std::path::PathBuf;
-
-use super::{emit, Context};
-use crate::render::{Cell, ColumnKind, Format, Table};
+use super::{Context, OutputArgs};
+use crate::render::{Cell, ColumnKind, Table};
 
 /// List what has been imported, or remove one import and its responses.
 ///
@@ -12,11 +10,8 @@ use crate::render::{Cell, ColumnKind, Format, Table};
 pub struct Args {
     #[command(subcommand)]
     action: Option<Action>,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
-    /// Write the list to this file instead of the terminal.
-    #[arg(short, long, value_name = "FILE")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    out: OutputArgs,
 }
 
 #[derive(clap::Subcommand)]
@@ -67,7 +62,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
                 "Store: {}. SHA-256 shortened to 12 hex digits; a file with the same bytes is never imported twice.",
                 store.path().display()
             ));
-            emit(args.output.as_deref(), args.format, "", &[table])?;
+            args.out.emit("", &[table])?;
         }
     }
     Ok(0)

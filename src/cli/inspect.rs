@@ -3,10 +3,9 @@
 use std::path::PathBuf;
 
 use super::input::InputArgs;
-use super::{emit, Context};
+use super::{Context, OutputArgs};
 use crate::analysis::inspect::inspect;
 use crate::ingest;
-use crate::render::Format;
 
 /// Show how a file would be imported: the platform, encoding, delimiter and header rows found;
 /// for every column the question it maps to, or metadata, or dropped as an identifier, or
@@ -19,11 +18,8 @@ pub struct Args {
     file: PathBuf,
     #[command(flatten)]
     input: InputArgs,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
-    /// Write to this file instead of the terminal.
-    #[arg(short, long, value_name = "FILE")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    out: OutputArgs,
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
@@ -35,6 +31,6 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
         "Inspection of {} (nothing was written)",
         parsed.display_name
     );
-    emit(args.output.as_deref(), args.format, &heading, &tables)?;
+    args.out.emit(&heading, &tables)?;
     Ok(0)
 }

@@ -147,6 +147,33 @@ impl Context {
     }
 }
 
+/// Where and how a command writes its tables.
+#[derive(clap::Args)]
+pub struct OutputArgs {
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write to this file instead of the terminal.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    fn emit(&self, heading: &str, tables: &[crate::render::Table]) -> anyhow::Result<()> {
+        emit(self.output.as_deref(), self.format, heading, tables)
+    }
+}
+
+/// A confidence level is a fraction strictly between 0 and 1.
+fn check_level(level: f64) -> anyhow::Result<()> {
+    if level > 0.0 && level < 1.0 {
+        Ok(())
+    } else {
+        anyhow::bail!(
+            "--level {level} is not a confidence level; expected a number between 0 and 1, such as 0.95"
+        )
+    }
+}
+
 /// Where a command's table output goes: a file given with `-o`, or stdout.
 fn emit(
     output: Option<&Path>,

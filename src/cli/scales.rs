@@ -1,13 +1,10 @@
 //! `mctrack scales`: reliability of rating scales.
 
-use std::path::PathBuf;
-
 use anyhow::bail;
 
-use super::{emit, Context};
+use super::{check_level, Context, OutputArgs};
 use crate::analysis::scales::{default_sets, scales, ItemSet};
 use crate::ingest;
-use crate::render::Format;
 use crate::stats::reliability::Deletion;
 
 /// Cronbach's alpha, with alpha if an item is dropped and item-rest correlations, for each
@@ -30,22 +27,14 @@ pub struct Args {
     /// Confidence level of alpha's interval.
     #[arg(long, default_value_t = 0.95)]
     level: f64,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
-    /// Write to this file instead of the terminal.
-    #[arg(short, long, value_name = "FILE")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    out: OutputArgs,
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
     let survey = ctx.survey()?;
     let codebook = &survey.codebook;
-    if !(args.level > 0.0 && args.level < 1.0) {
-        bail!(
-            "--level {} is not a confidence level; expected a number between 0 and 1, such as 0.95",
-            args.level
-        );
-    }
+    check_level(args.level)?;
     let store = ctx.store()?;
     let data = store.load(codebook)?;
     let sets = if args.items.is_empty() {
@@ -93,6 +82,6 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
         data.len(),
         ingest::display_path(store.path())
     );
-    emit(args.output.as_deref(), args.format, &heading, &tables)?;
+    args.out.emit(&heading, &tables)?;
     Ok(0)
 }

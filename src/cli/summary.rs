@@ -5,12 +5,11 @@ use std::path::PathBuf;
 use anyhow::bail;
 
 use super::input::FormatArgs;
-use super::{emit, Context};
+use super::{Context, OutputArgs};
 use crate::analysis::summary::{self, GroupBy, Section, SummaryOptions};
 use crate::codebook::Survey;
 use crate::dataset::Dataset;
 use crate::ingest;
-use crate::render::Format;
 
 /// Summarise every question, section by section for the eight recommendations: base, missing,
 /// distribution, mean, sd, median and top-/bottom-2-box shares, with small cells suppressed.
@@ -24,11 +23,8 @@ pub struct Args {
     filters: Filters,
     #[command(flatten)]
     input: FormatArgs,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
-    /// Write to this file instead of the terminal.
-    #[arg(short, long, value_name = "FILE")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    out: OutputArgs,
 }
 
 /// Which responses and questions a summary covers, and how it groups them.
@@ -66,27 +62,38 @@ pub struct Filters {
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
     let survey = ctx.survey()?;
-    let (data, source) = if args.files.is_empty() {
-        let store = ctx.store()?;
-        let data = store.load(&survey.codebook)?;
-        (
-            data,
-            format!("store {}", ingest::display_path(store.path())),
-        )
-    } else {
-        let options = args.input.options(&survey)?;
-        (
-            load_files(&survey, &options, &args.files)?,
-            format!("{} file(s), not imported", args.files.len()),
-        )
-    };
+    let (data, source) = load_dataset(ctx, &survey, &args.files, &args.input)?;
     let (tables, heading) = summarize(&survey, &data, &args.filters, &source)?;
-    emit(args.output.as_deref(), args.format, &heading, &tables)?;
+    args.out.emit(&heading, &tables)?;
     Ok(0)
 }
 
+/// The responses to analyse: the given export files, read without importing, or else the
+/// store; and a phrase saying which, for headings.
+pub(super) fn load_dataset(
+    ctx: &Context,
+    survey: &Survey,
+    files: &[PathBuf],
+    input: &FormatArgs,
+) -> anyhow::Result<(Dataset, String)> {
+    if files.is_empty() {
+        let store = ctx.store()?;
+        let data = store.load(&survey.codebook)?;
+        Ok((
+            data,
+            format!("store {}", ingest::display_path(store.path())),
+        ))
+    } else {
+        let options = input.options(survey)?;
+        Ok((
+            load_files(survey, &options, files)?,
+            format!("{} file(s), not imported", files.len()),
+        ))
+    }
+}
+
 /// Reads files as an import would, keeping their valid rows; invalid rows are counted on stderr.
-pub(super) fn load_files(
+fn load_files(
     survey: &Survey,
     options: &ingest::ImportOptions,
     files: &[PathBuf],
@@ -180,11 +187,8 @@ pub fn summarize(
     } else {
         summary::sections_by_recommendation(survey, &recs, &only)
     };
-    if args.intervals && !(args.level > 0.0 && args.level < 1.0) {
-        bail!(
-            "--level {} is not a confidence level; expected a number between 0 and 1, such as 0.95",
-            args.level
-        );
+    if args.intervals {
+        super::check_level(args.level)?;
     }
     let options = SummaryOptions {
         by: args.by,

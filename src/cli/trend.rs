@@ -1,13 +1,10 @@
 //! `mctrack trend`: estimates across waves, change against the first wave, and trend tests.
 
-use std::path::PathBuf;
-
 use anyhow::bail;
 
-use super::{emit, Context};
+use super::{check_level, Context, OutputArgs};
 use crate::analysis::trend::{trend, TrendMeasure};
 use crate::ingest;
-use crate::render::Format;
 
 /// Follow rating and yes/no questions across the waves: each wave's estimate with its interval,
 /// the change against the first wave with its interval, a least-squares slope per wave with its
@@ -28,22 +25,14 @@ pub struct Args {
     /// Confidence level of every interval.
     #[arg(long, default_value_t = 0.95)]
     level: f64,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
-    /// Write to this file instead of the terminal.
-    #[arg(short, long, value_name = "FILE")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    out: OutputArgs,
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
     let survey = ctx.survey()?;
     let codebook = &survey.codebook;
-    if !(args.level > 0.0 && args.level < 1.0) {
-        bail!(
-            "--level {} is not a confidence level; expected a number between 0 and 1, such as 0.95",
-            args.level
-        );
-    }
+    check_level(args.level)?;
     let mut questions = Vec::new();
     for id in &args.questions {
         let Some(q) = codebook.question_index(id) else {
@@ -78,6 +67,6 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
         data.len(),
         ingest::display_path(store.path())
     );
-    emit(args.output.as_deref(), args.format, &heading, &tables)?;
+    args.out.emit(&heading, &tables)?;
     Ok(0)
 }
