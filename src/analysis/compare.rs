@@ -97,12 +97,7 @@ pub fn compare(
             }
             (Column::Levels(levels), _) => {
                 let options = codebook.level_labels(question);
-                let mut table = Table::new(title)
-                    .column("Group", ColumnKind::Text)
-                    .column("Base n", ColumnKind::Int);
-                for label in &options {
-                    table = table.column(format!("% {label}"), ColumnKind::Percent { decimals: 1 });
-                }
+                let mut table = option_table(title, &options);
                 let mut counts_by_group = Vec::new();
                 for (g, rows) in members.iter().enumerate().filter(|(_, r)| !r.is_empty()) {
                     let mut counts = vec![0u64; options.len()];
@@ -130,12 +125,7 @@ pub fn compare(
             }
             (Column::Choices(sets), _) => {
                 let options = codebook.level_labels(question);
-                let mut table = Table::new(title)
-                    .column("Group", ColumnKind::Text)
-                    .column("Base n", ColumnKind::Int);
-                for label in &options {
-                    table = table.column(format!("% {label}"), ColumnKind::Percent { decimals: 1 });
-                }
+                let mut table = option_table(title, &options);
                 // Per option: chosen / not chosen, by group.
                 let mut per_option: Vec<Vec<Vec<u64>>> = vec![Vec::new(); options.len()];
                 for (g, rows) in members.iter().enumerate().filter(|(_, r)| !r.is_empty()) {
@@ -214,6 +204,17 @@ pub fn compare(
     }
     tables.insert(0, tests_table(tests, adjust, min_cell, left_out));
     tables
+}
+
+/// A table of groups with their base and the percentage choosing each option.
+fn option_table(title: String, options: &[String]) -> Table {
+    let mut table = Table::new(title)
+        .column("Group", ColumnKind::Text)
+        .column("Base n", ColumnKind::Int);
+    for label in options {
+        table = table.column(format!("% {label}"), ColumnKind::Percent { decimals: 1 });
+    }
+    table
 }
 
 /// Mann-Whitney for two groups, Kruskal-Wallis for more, on rating histograms.
