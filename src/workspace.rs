@@ -67,11 +67,7 @@ impl Workspace {
     pub fn open(root: &Path) -> Result<Workspace> {
         let file = root.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
-        let config: Config = toml::from_str(&text).map_err(|e| Error::Definition {
-            line: e.span().map_or(1, |s| codebook_line(&text, s.start)),
-            path: file.clone(),
-            message: e.message().trim_end().replace('\n', "; "),
-        })?;
+        let config: Config = codebook::parse_toml(&file, &text)?;
         Ok(Workspace {
             root: root.to_path_buf(),
             codebook: root.join(config.codebook),
@@ -116,10 +112,6 @@ impl Workspace {
         std::fs::create_dir_all(&ws.reports).map_err(|e| Error::io(&ws.reports, e))?;
         Ok((ws, created))
     }
-}
-
-fn codebook_line(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
 /// Loads the survey definition: the codebook (`codebook_override` or the workspace's), then the

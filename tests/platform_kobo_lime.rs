@@ -40,6 +40,14 @@ fn text(ws: &TestWorkspace, sql: &str) -> String {
     .unwrap()
 }
 
+/// One stored answer of one respondent, as text ("NULL" when absent).
+fn cell(ws: &TestWorkspace, id: &str, column: &str) -> String {
+    text(
+        ws,
+        &format!("SELECT {column} FROM responses WHERE respondent_id = '{id}'"),
+    )
+}
+
 fn number(ws: &TestWorkspace, sql: &str) -> Option<f64> {
     let conn = rusqlite::Connection::open(ws.store()).unwrap();
     conn.query_row(sql, [], |r| r.get(0)).unwrap()
@@ -54,12 +62,7 @@ fn limesurvey_full_text_export_imports_with_its_mapping() {
     );
     assert_eq!(text(&ws, "SELECT format FROM imports"), "LimeSurvey");
     assert_eq!(ws.count("SELECT count(*) FROM responses"), 7);
-    let cell = |id: &str, column: &str| {
-        text(
-            &ws,
-            &format!("SELECT {column} FROM responses WHERE respondent_id = '{id}'"),
-        )
-    };
+    let cell = |id: &str, column: &str| cell(&ws, id, column);
     // The consent question, mapped by its whole information-letter header.
     assert_eq!(
         ws.count("SELECT count(*) FROM responses WHERE informedConsent = 1"),
@@ -126,12 +129,7 @@ fn limesurvey_export_with_empty_and_duplicate_headers_imports() {
         "limesurvey_100001",
     );
     assert_eq!(ws.count("SELECT count(*) FROM responses"), 3);
-    let cell = |id: &str, column: &str| {
-        text(
-            &ws,
-            &format!("SELECT {column} FROM responses WHERE respondent_id = '{id}'"),
-        )
-    };
+    let cell = |id: &str, column: &str| cell(&ws, id, column);
     assert_eq!(cell("1", "country"), "af00");
     assert_eq!(cell("3", "country"), "nl00");
     assert_eq!(cell("1", "gender"), "unknw");
@@ -151,12 +149,7 @@ fn kobo_csv_with_hashtag_row_and_semicolons_imports() {
     );
     assert_eq!(text(&ws, "SELECT format FROM imports"), "KoboToolbox");
     assert_eq!(ws.count("SELECT count(*) FROM responses"), 3);
-    let cell = |id: &str, column: &str| {
-        text(
-            &ws,
-            &format!("SELECT {column} FROM responses WHERE respondent_id = '{id}'"),
-        )
-    };
+    let cell = |id: &str, column: &str| cell(&ws, id, column);
     let first = "48583952-1892-4931-8d9c-869e7b49bafb";
     let third = "3f15cdfe-3eab-4678-8352-7806febf158d";
     // Space-separated choice labels, and a label that itself contains ", ".

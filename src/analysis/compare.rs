@@ -11,6 +11,7 @@ use crate::stats::adjust::{benjamini_hochberg, holm};
 use crate::stats::histogram::Histogram;
 use crate::stats::inference::{
     chi_square, fisher_exact, kruskal_wallis, kruskal_wallis_histograms, mann_whitney_histograms,
+    KruskalWallis,
 };
 
 use super::summary::{groups, GroupBy};
@@ -185,16 +186,7 @@ pub fn compare(
                 }
                 if let Some(kw) = kruskal_wallis(&included) {
                     let n: usize = included.iter().map(Vec::len).sum();
-                    tests.push(TestRow {
-                        question: question.id.clone(),
-                        test: "Kruskal-Wallis H",
-                        groups: included.len(),
-                        statistic: kw.h,
-                        df: Some(kw.df as f64),
-                        p: kw.p,
-                        effect: "epsilon squared",
-                        effect_size: kw.h / (n as f64 - 1.0),
-                    });
+                    tests.push(kruskal_row(&question.id, &kw, included.len(), n as f64));
                 }
                 table
             }
@@ -234,16 +226,21 @@ fn rank_test(question: &str, included: &[Histogram]) -> Option<TestRow> {
     }
     let kw = kruskal_wallis_histograms(included)?;
     let n: u64 = included.iter().map(Histogram::n).sum();
-    Some(TestRow {
+    Some(kruskal_row(question, &kw, included.len(), n as f64))
+}
+
+/// A Kruskal-Wallis result with epsilon squared, H / (n - 1), as its effect size.
+fn kruskal_row(question: &str, kw: &KruskalWallis, groups: usize, n: f64) -> TestRow {
+    TestRow {
         question: question.to_string(),
         test: "Kruskal-Wallis H",
-        groups: included.len(),
+        groups,
         statistic: kw.h,
         df: Some(kw.df as f64),
         p: kw.p,
         effect: "epsilon squared",
-        effect_size: kw.h / (n as f64 - 1.0),
-    })
+        effect_size: kw.h / (n - 1.0),
+    }
 }
 
 /// Chi-square on a groups x options table; Fisher's exact test for a 2x2 table whose smallest

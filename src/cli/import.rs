@@ -136,6 +136,16 @@ pub struct Tally {
 }
 
 impl Tally {
+    fn skipped(&mut self, name: &str, existing: &crate::store::ImportRecord) {
+        self.skipped_files += 1;
+        if !self.brief {
+            println!(
+                "skipped {name}: these exact bytes were imported as #{} ({}) on {}",
+                existing.id, existing.file_name, existing.imported_at
+            );
+        }
+    }
+
     fn record(
         &mut self,
         parsed: &ParsedFile,
@@ -144,11 +154,7 @@ impl Tally {
     ) -> anyhow::Result<()> {
         match outcome {
             ImportOutcome::AlreadyImported(existing) => {
-                self.skipped_files += 1;
-                println!(
-                    "skipped {}: these exact bytes were imported as #{} ({}) on {}",
-                    parsed.display_name, existing.id, existing.file_name, existing.imported_at
-                );
+                self.skipped(&parsed.display_name, &existing)
             }
             ImportOutcome::Rejected { problems } => {
                 self.rejected_files += 1;
@@ -223,16 +229,7 @@ pub fn import_all(
         let bytes = ingest::read_file(&file)?;
         // Known bytes are skipped before parsing: their warnings were given at first import.
         if let Some(existing) = store.find_import_by_hash(&ingest::sha256_hex(&bytes))? {
-            tally.skipped_files += 1;
-            if !tally.brief {
-                println!(
-                    "skipped {}: these exact bytes were imported as #{} ({}) on {}",
-                    ingest::display_path(&file),
-                    existing.id,
-                    existing.file_name,
-                    existing.imported_at
-                );
-            }
+            tally.skipped(&ingest::display_path(&file), &existing);
             continue;
         }
         let parsed = ingest::parse_bytes(&file, &bytes, survey, options);

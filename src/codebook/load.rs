@@ -192,12 +192,7 @@ pub fn parse_codebook(path: &Path, text: &str) -> Result<Codebook> {
         line: line_of(text, span.start),
         message,
     };
-    let raw: RawCodebook = toml::from_str(text).map_err(|e| {
-        at(
-            e.span().unwrap_or(0..0),
-            e.message().trim_end().replace('\n', "; "),
-        )
-    })?;
+    let raw: RawCodebook = parse_toml(path, text)?;
 
     if raw.codebook.version.trim().is_empty() {
         return Err(at(
@@ -567,6 +562,15 @@ fn indices_in(
             })
         })
         .collect()
+}
+
+/// Deserialises a TOML definition file; a syntax or shape error names the file and line.
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T> {
+    toml::from_str(text).map_err(|e| Error::Definition {
+        path: path.to_path_buf(),
+        line: line_of(text, e.span().map_or(0, |s| s.start)),
+        message: e.message().trim_end().replace('\n', "; "),
+    })
 }
 
 /// The 1-based line of a byte offset.

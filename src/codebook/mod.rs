@@ -11,6 +11,7 @@ pub mod text;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+pub(crate) use load::parse_toml;
 pub use load::{load_codebook, parse_codebook};
 pub use pilots::{load_pilots, parse_pilots, Pilot};
 pub use recommendations::{

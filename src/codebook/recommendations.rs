@@ -103,12 +103,7 @@ pub fn parse_recommendations(
         line: line_of(text, span.start),
         message,
     };
-    let raw: RawFile = toml::from_str(text).map_err(|e| {
-        at(
-            e.span().unwrap_or(0..0),
-            e.message().trim_end().replace('\n', "; "),
-        )
-    })?;
+    let raw: RawFile = super::parse_toml(path, text)?;
     let mut out: Vec<Recommendation> = Vec::new();
     for r in raw.recommendations {
         let id = r.id.get_ref().trim().to_string();

@@ -96,12 +96,7 @@ impl Mapping {
                 .position(|l| l.contains(needle))
                 .map_or(1, |i| i + 1)
         };
-        let raw: RawMapping = toml::from_str(text).map_err(|e| {
-            let line = e.span().map_or(1, |s| {
-                text[..s.start.min(text.len())].matches('\n').count() + 1
-            });
-            fail(line, e.message().trim_end().replace('\n', "; "))
-        })?;
+        let raw: RawMapping = crate::codebook::parse_toml(path, text)?;
         let mut columns = HashMap::new();
         for (header, target) in &raw.columns {
             let resolved = resolve_target(target, codebook).ok_or_else(|| {

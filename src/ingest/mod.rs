@@ -31,6 +31,18 @@ pub struct Problem {
     pub expected: String,
 }
 
+impl Problem {
+    pub fn new(file: &str, row: usize, column: &str, value: &str, expected: &str) -> Problem {
+        Problem {
+            file: file.to_string(),
+            row,
+            column: column.to_string(),
+            value: value.to_string(),
+            expected: expected.to_string(),
+        }
+    }
+}
+
 /// `file:row:column: "value" — expected ...` for a cell; `file:row: what was found — expected ...`
 /// for a row or the file as a whole.
 impl fmt::Display for Problem {
@@ -125,6 +137,8 @@ pub struct ParsedFile {
     pub delimiter: char,
     /// Rows above the first response.
     pub header_rows: usize,
+    /// The header of the column respondent ids come from, for messages.
+    pub respondent_id_header: String,
     pub columns: Vec<ColumnMapping>,
     pub responses: Vec<Response>,
     pub rejected: Vec<RejectedRow>,
@@ -247,18 +261,15 @@ pub fn parse_bytes(
         platform: Platform::Generic,
         delimiter: ',',
         header_rows: 1,
+        respondent_id_header: String::new(),
         columns: Vec::new(),
         responses: Vec::new(),
         rejected: Vec::new(),
         file_problems: Vec::new(),
         warnings: Vec::new(),
     };
-    let file_problem = |row: usize, column: &str, value: &str, expected: &str| Problem {
-        file: display_name.clone(),
-        row,
-        column: column.to_string(),
-        value: value.to_string(),
-        expected: expected.to_string(),
+    let file_problem = |row: usize, column: &str, value: &str, expected: &str| {
+        Problem::new(&display_name, row, column, value, expected)
     };
     if formats::xlsx::is_workbook(bytes) {
         match formats::xlsx::read_sheet(bytes, options.sheet.as_deref()) {
@@ -342,12 +353,8 @@ pub fn parse_rows(
     options: &ImportOptions,
 ) {
     let display_name = parsed.display_name.clone();
-    let file_problem = |row: usize, column: &str, value: &str, expected: &str| Problem {
-        file: display_name.clone(),
-        row,
-        column: column.to_string(),
-        value: value.to_string(),
-        expected: expected.to_string(),
+    let file_problem = |row: usize, column: &str, value: &str, expected: &str| {
+        Problem::new(&display_name, row, column, value, expected)
     };
     if rows
         .first()
@@ -471,6 +478,7 @@ pub fn parse_rows(
     let id_header = id_fallback
         .map(|c| parsed.columns[c].header.clone())
         .unwrap_or_else(|| meta_header(&parsed.columns, MetaField::RespondentId));
+    parsed.respondent_id_header = id_header.clone();
     for (index, mut fields) in rows.into_iter().enumerate().skip(layout.header_rows) {
         let row = index + 1;
         if fields.len() > width && fields[width..].iter().all(|f| f.trim().is_empty()) {

@@ -265,30 +265,19 @@ impl Store {
         }
         for response in duplicates {
             let first = import_holding(&tx, response, codebook).map_err(err)?;
-            let header = parsed
-                .columns
-                .iter()
-                .find(|c| {
-                    c.target
-                        == crate::ingest::mapping::ColumnTarget::Meta(
-                            crate::ingest::mapping::MetaField::RespondentId,
-                        )
-                })
-                .map(|c| c.header.clone())
-                .unwrap_or_default();
             rejected.push(RejectedRow {
                 source_row: response.source_row,
                 fields: Vec::new(),
-                reasons: vec![Problem {
-                    file: parsed.display_name.clone(),
-                    row: response.source_row,
-                    column: header,
-                    value: response.respondent_id.clone(),
-                    expected: format!(
+                reasons: vec![Problem::new(
+                    &parsed.display_name,
+                    response.source_row,
+                    &parsed.respondent_id_header,
+                    &response.respondent_id,
+                    &format!(
                         "a respondent not yet stored for pilot {} wave {}; import #{first} already holds this id",
                         response.pilot, codebook.waves[response.wave]
                     ),
-                }],
+                )],
             });
         }
         rejected.sort_by_key(|r| r.source_row);
