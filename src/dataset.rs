@@ -28,7 +28,8 @@ pub struct Dataset {
     /// Indices into the codebook's waves and roles.
     pub wave: Vec<u8>,
     pub role: Vec<u8>,
-    /// Present when any response carried a weight; a missing weight counts as 1.
+    /// Present when any response carried a weight; NaN where a response had none, which
+    /// `check_weights` refuses rather than guess.
     pub weight: Option<Vec<f64>>,
     /// Seconds taken to answer, where the platform recorded it; NaN otherwise.
     pub duration: Vec<f64>,
@@ -106,9 +107,9 @@ impl Dataset {
         self.duration
             .push(response.quality.duration_seconds.unwrap_or(f64::NAN));
         match (&mut self.weight, response.weight) {
-            (Some(weights), w) => weights.push(w.unwrap_or(1.0)),
+            (Some(weights), w) => weights.push(w.unwrap_or(f64::NAN)),
             (None, Some(w)) => {
-                let mut weights = vec![1.0; row];
+                let mut weights = vec![f64::NAN; row];
                 weights.push(w);
                 self.weight = Some(weights);
             }
@@ -130,6 +131,26 @@ impl Dataset {
                 }),
                 Column::Answered(v) => v.push(matches!(answer, Answer::Text(_))),
             }
+        }
+    }
+
+    /// Weighted analysis needs a weight on every response in scope: a response without one
+    /// can be neither counted as 1 nor left out without changing the estimates silently. The
+    /// error names the first such response and the ways out.
+    pub fn check_weights(&self) -> crate::error::Result<()> {
+        let Some(weights) = &self.weight else {
+            return Ok(());
+        };
+        let missing: Vec<usize> = (0..self.len()).filter(|&i| weights[i].is_nan()).collect();
+        match missing.first() {
+            None => Ok(()),
+            Some(&i) => Err(crate::error::Error::Invalid(format!(
+                "{} of {} responses in scope have no weight (the first: respondent {} of pilot {}); give every response a weight, narrow the selection to weighted responses, or add --unweighted",
+                missing.len(),
+                self.len(),
+                self.respondent_ids[i],
+                self.pilot_ids[self.pilot[i] as usize]
+            ))),
         }
     }
 

@@ -21,7 +21,7 @@ use mctrack::stats::intervals::{
 use mctrack::stats::reliability::{cronbach_alpha, reverse, Deletion};
 use mctrack::stats::trend::{linear_trend, mann_kendall};
 use mctrack::stats::weights::{
-    kish_n_eff, weighted_mean, weighted_mean_interval, weighted_proportion,
+    kish_n_eff, weighted_mean, weighted_mean_interval, weighted_proportion, WeightedHistogram,
 };
 use proptest::prelude::*;
 use serde_json::Value;
@@ -816,6 +816,54 @@ proptest! {
         let items: Vec<Vec<f64>> = x.chunks_exact(4).map(|r| r.to_vec()).collect();
         if let Some(r) = cronbach_alpha(&items, Deletion::Listwise, level.max(0.8)) {
             prop_assert!(r.lower <= r.alpha && r.alpha <= r.upper, "{:?}", r);
+        }
+    }
+
+    /// With equal weights, every weighted estimate is the unweighted one (the median interval
+    /// excepted: Woodruff's is not the order-statistic one), and a weighted histogram gives the
+    /// same as the per-answer functions with those weights.
+    #[test]
+    fn equal_weights_give_the_unweighted_estimates(
+        a in answers(40),
+        b in answers(40),
+        weight in 0.1f64..10.0,
+        level in 0.8f64..0.995,
+    ) {
+        let scale = level_values(5);
+        let weighted_of = |levels: &[usize]| {
+            let mut h = WeightedHistogram::new(5);
+            levels.iter().for_each(|&l| h.add(l, weight));
+            h
+        };
+        let (h, w) = (histogram_of(&a), weighted_of(&a));
+        let near = |x: Option<f64>, y: Option<f64>| match (x, y) {
+            (Some(x), Some(y)) => (x - y).abs() <= 1e-9 * x.abs().max(1.0),
+            (x, y) => x.is_none() && y.is_none(),
+        };
+        prop_assert!(near(w.mean(&scale), h.mean(&scale)));
+        prop_assert!(near(w.sd(&scale), h.sd(&scale)));
+        prop_assert!(near(w.median(&scale), h.median(&scale)));
+        prop_assert!(near(w.share(3..5).map(|s| s * 100.0), h.percent_of(3..5)));
+        prop_assert!(near(w.n_eff(), (h.n() > 0).then(|| h.n() as f64)));
+        let t = mean_t_histogram(&h, &scale, level);
+        let tw = w.mean_interval(&scale, level);
+        prop_assert!(near(t.map(|i| i.lower), tw.map(|i| i.lower)), "{:?} {:?}", t, tw);
+        let top = h.counts[3..].iter().sum::<u64>();
+        let s = wilson(top, h.n(), level);
+        let sw = w.share_interval(3..5, level);
+        prop_assert!(near(s.map(|i| i.upper), sw.map(|i| i.upper)));
+        let (hb, wb) = (histogram_of(&b), weighted_of(&b));
+        let d = welch_histograms(&h, &hb, &scale, level);
+        let dw = w.welch(&wb, &scale, level);
+        prop_assert!(near(d.map(|x| x.difference.lower), dw.map(|x| x.difference.lower)));
+        let n = newcombe(top, h.n(), hb.counts[3..].iter().sum(), hb.n(), level);
+        let nw = w.share_difference(&wb, 3..5, level);
+        prop_assert!(near(n.map(|i| i.lower), nw.map(|i| i.lower)));
+        let values = as_values(&a);
+        let weights = vec![weight; a.len()];
+        prop_assert!(near(weighted_mean(&values, &weights), w.mean(&scale)));
+        if let Some(m) = w.median_interval(&scale, level) {
+            prop_assert!(m.lower <= m.estimate && m.estimate <= m.upper, "{:?}", m);
         }
     }
 }

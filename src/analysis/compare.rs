@@ -8,13 +8,16 @@ use crate::codebook::{QuestionKind, Survey};
 use crate::dataset::{Column, Dataset};
 use crate::render::{Cell, ColumnKind, Table};
 use crate::stats::adjust::{benjamini_hochberg, holm};
+use crate::stats::descriptive::describe;
 use crate::stats::histogram::Histogram;
 use crate::stats::inference::{
     chi_square, fisher_exact, kruskal_wallis, kruskal_wallis_histograms, mann_whitney_histograms,
     KruskalWallis,
 };
+use crate::stats::weights::weighted_describe;
 
 use super::summary::{groups, GroupBy};
+use super::tally::{weighting_note, Tally};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Adjust {
@@ -47,6 +50,7 @@ pub fn compare(
 ) -> Vec<Table> {
     let codebook = &survey.codebook;
     let (labels, group_of) = groups(survey, data, Some(by));
+    let weighted = data.weight.is_some();
     let mut tables = Vec::new();
     let mut tests: Vec<TestRow> = Vec::new();
     let mut left_out = 0usize;
@@ -76,20 +80,20 @@ pub fn compare(
                     );
                 let mut included = Vec::new();
                 for (g, rows) in members.iter().enumerate().filter(|(_, r)| !r.is_empty()) {
-                    let mut h = Histogram::new(k);
+                    let mut tally = Tally::new(k, weighted);
                     for &i in rows.iter().filter(|&&i| levels[i] != 0) {
-                        h.add(levels[i] as usize - 1);
+                        tally.add(data, i, levels[i] as usize - 1);
                     }
                     let mut row = vec![Cell::Text(labels[g].clone())];
-                    if h.n() < min_cell {
+                    if tally.n() < min_cell {
                         left_out += 1;
                         row.extend(std::iter::repeat_n(Cell::Suppressed, 4));
                     } else {
-                        row.push(Cell::Int(h.n() as i64));
-                        row.push(Cell::opt_float(h.mean(&values)));
-                        row.push(Cell::opt_float(h.median(&values)));
-                        row.push(Cell::opt_float(h.percent_of(k - scale.top_box..k)));
-                        included.push(h);
+                        row.push(Cell::Int(tally.n() as i64));
+                        row.push(Cell::opt_float(tally.mean(&values)));
+                        row.push(Cell::opt_float(tally.median(&values)));
+                        row.push(Cell::opt_float(tally.percent_of(k - scale.top_box..k)));
+                        included.push(tally.counts);
                     }
                     table.rows.push(row);
                 }
@@ -101,11 +105,11 @@ pub fn compare(
                 let mut table = option_table(title, &options);
                 let mut counts_by_group = Vec::new();
                 for (g, rows) in members.iter().enumerate().filter(|(_, r)| !r.is_empty()) {
-                    let mut counts = vec![0u64; options.len()];
+                    let mut tally = Tally::new(options.len(), weighted);
                     for &i in rows.iter().filter(|&&i| levels[i] != 0) {
-                        counts[levels[i] as usize - 1] += 1;
+                        tally.add(data, i, levels[i] as usize - 1);
                     }
-                    let base: u64 = counts.iter().sum();
+                    let base = tally.n();
                     let mut row = vec![Cell::Text(labels[g].clone())];
                     if base < min_cell {
                         left_out += 1;
@@ -113,11 +117,9 @@ pub fn compare(
                     } else {
                         row.push(Cell::Int(base as i64));
                         row.extend(
-                            counts
-                                .iter()
-                                .map(|&c| Cell::Float(c as f64 * 100.0 / base as f64)),
+                            (0..options.len()).map(|k| Cell::opt_float(tally.percent_of(k..k + 1))),
                         );
-                        counts_by_group.push(counts);
+                        counts_by_group.push(tally.counts.counts);
                     }
                     table.rows.push(row);
                 }
@@ -130,8 +132,8 @@ pub fn compare(
                 // Per option: chosen / not chosen, by group.
                 let mut per_option: Vec<Vec<Vec<u64>>> = vec![Vec::new(); options.len()];
                 for (g, rows) in members.iter().enumerate().filter(|(_, r)| !r.is_empty()) {
-                    let answered: Vec<u64> =
-                        rows.iter().map(|&i| sets[i]).filter(|s| *s != 0).collect();
+                    let answered: Vec<usize> =
+                        rows.iter().copied().filter(|&i| sets[i] != 0).collect();
                     let base = answered.len() as u64;
                     let mut row = vec![Cell::Text(labels[g].clone())];
                     if base < min_cell {
@@ -140,9 +142,13 @@ pub fn compare(
                     } else {
                         row.push(Cell::Int(base as i64));
                         for (k, cells) in per_option.iter_mut().enumerate() {
-                            let chosen =
-                                answered.iter().filter(|s| (**s >> k) & 1 == 1).count() as u64;
-                            row.push(Cell::Float(chosen as f64 * 100.0 / base as f64));
+                            // Level 1: chose option k; level 0: did not.
+                            let mut tally = Tally::new(2, weighted);
+                            for &i in &answered {
+                                tally.add(data, i, ((sets[i] >> k) & 1) as usize);
+                            }
+                            row.push(Cell::opt_float(tally.percent_of(1..2)));
+                            let chosen = tally.counts.counts[1];
                             cells.push(vec![chosen, base - chosen]);
                         }
                     }
@@ -162,20 +168,28 @@ pub fn compare(
                     .column("Median", ColumnKind::Number);
                 let mut included: Vec<Vec<f64>> = Vec::new();
                 for (g, rows) in members.iter().enumerate().filter(|(_, r)| !r.is_empty()) {
-                    let answered: Vec<f64> = rows
+                    let answered: Vec<usize> = rows
                         .iter()
-                        .map(|&i| values[i])
-                        .filter(|v| v.is_finite())
+                        .copied()
+                        .filter(|&i| values[i].is_finite())
                         .collect();
+                    let x: Vec<f64> = answered.iter().map(|&i| values[i]).collect();
+                    let described = match &data.weight {
+                        Some(w) => {
+                            let w: Vec<f64> = answered.iter().map(|&i| w[i]).collect();
+                            weighted_describe(&x, &w).map(|d| (d.n, d.mean, d.median))
+                        }
+                        None => describe(&x).map(|d| (d.n, d.mean, d.median)),
+                    };
                     let mut row = vec![Cell::Text(labels[g].clone())];
-                    match crate::stats::descriptive::describe(&answered) {
-                        Some(d) if d.n as u64 >= min_cell => {
+                    match described {
+                        Some((n, mean, median)) if n as u64 >= min_cell => {
                             row.extend([
-                                Cell::Int(d.n as i64),
-                                Cell::Float(d.mean),
-                                Cell::Float(d.median),
+                                Cell::Int(n as i64),
+                                Cell::Float(mean),
+                                Cell::Float(median),
                             ]);
-                            included.push(answered);
+                            included.push(x);
                         }
                         _ => {
                             left_out += 1;
@@ -194,7 +208,14 @@ pub fn compare(
         };
         tables.push(table);
     }
-    tables.insert(0, tests_table(tests, adjust, min_cell, left_out));
+    let mut tests = tests_table(tests, adjust, min_cell, left_out);
+    if let Some(note) = weighting_note(survey, data) {
+        tests.footnotes.push("The tests and effect sizes count respondents unweighted: weighted (design-based) tests need the sampling design, which the data do not carry. The group estimates below are weighted.".into());
+        for table in &mut tables {
+            table.footnotes.push(note.clone());
+        }
+    }
+    tables.insert(0, tests);
     tables
 }
 

@@ -7,6 +7,8 @@ use crate::dataset::{Column, Dataset};
 use crate::render::{Cell, ColumnKind, Table};
 use crate::stats::inference::chi_square;
 
+use super::tally::weighting_note;
+
 /// What each percentage is a share of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Percent {
@@ -46,9 +48,13 @@ pub fn crosstab(
     let rows_labels = codebook.level_labels(qa);
     let column_labels = codebook.level_labels(qb);
     let mut counts = vec![vec![0u64; column_labels.len()]; rows_labels.len()];
+    // The weight in each cell; percentages come from these when the data are weighted.
+    let mut sums = vec![vec![0f64; column_labels.len()]; rows_labels.len()];
     for i in 0..data.len() {
         if data.asked(qa, a, i) && data.asked(qb, b, i) && la[i] != 0 && lb[i] != 0 {
-            counts[la[i] as usize - 1][lb[i] as usize - 1] += 1;
+            let (r, c) = (la[i] as usize - 1, lb[i] as usize - 1);
+            counts[r][c] += 1;
+            sums[r][c] += data.weight.as_ref().map_or(1.0, |w| w[i]);
         }
     }
     let hidden = suppression(&counts, min_cell);
@@ -63,17 +69,25 @@ pub fn crosstab(
         table = table.column(label.clone(), ColumnKind::CountPercent { decimals: 1 });
     }
     table = table.column("Total", ColumnKind::Int);
-    let share = |count: u64, r: usize, c: usize| -> f64 {
-        let base = match percent {
-            Percent::Row => row_totals[r],
-            Percent::Column => column_totals[c],
-            Percent::Total => total,
-        };
-        if base == 0 {
-            0.0
+    let row_weights: Vec<f64> = sums.iter().map(|r| r.iter().sum()).collect();
+    let column_weights: Vec<f64> = (0..column_labels.len())
+        .map(|c| sums.iter().map(|r| r[c]).sum())
+        .collect();
+    let total_weight: f64 = row_weights.iter().sum();
+    let share = |part: f64, whole: f64| {
+        if whole > 0.0 {
+            part * 100.0 / whole
         } else {
-            count as f64 * 100.0 / base as f64
+            0.0
         }
+    };
+    let cell_share = |r: usize, c: usize| -> f64 {
+        let base = match percent {
+            Percent::Row => row_weights[r],
+            Percent::Column => column_weights[c],
+            Percent::Total => total_weight,
+        };
+        share(sums[r][c], base)
     };
     for (r, label) in rows_labels.iter().enumerate() {
         if row_totals[r] == 0 {
@@ -86,7 +100,7 @@ pub fn crosstab(
             } else {
                 Cell::CountPercent {
                     count: counts[r][c] as i64,
-                    percent: share(counts[r][c], r, c),
+                    percent: cell_share(r, c),
                 }
             });
         }
@@ -94,14 +108,15 @@ pub fn crosstab(
         table.rows.push(row);
     }
     let mut totals = vec![Cell::Text("Total".into())];
-    totals.extend(column_totals.iter().map(|&t| Cell::CountPercent {
-        count: t as i64,
-        percent: if total == 0 {
-            0.0
-        } else {
-            t as f64 * 100.0 / total as f64
-        },
-    }));
+    totals.extend(
+        column_totals
+            .iter()
+            .zip(&column_weights)
+            .map(|(&t, &w)| Cell::CountPercent {
+                count: t as i64,
+                percent: share(w, total_weight),
+            }),
+    );
     totals.push(Cell::Int(total as i64));
     table.rows.push(totals);
     table.footnotes.push(format!(
@@ -135,6 +150,12 @@ pub fn crosstab(
     } else {
         test.footnotes
             .push("No test: fewer than two answered levels on one side.".into());
+    }
+    if let Some(note) = weighting_note(survey, data) {
+        table.footnotes.push(format!(
+            "Counts are respondents; percentages are weighted. {note}"
+        ));
+        test.footnotes.push("The test counts respondents unweighted: a weighted (design-based) test needs the sampling design, which the data do not carry.".into());
     }
     table.footnotes.push(format!("{}: {}", qa.id, qa.text));
     table.footnotes.push(format!("{}: {}", qb.id, qb.text));

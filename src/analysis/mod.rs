@@ -6,4 +6,5 @@ pub mod inspect;
 pub mod quality;
 pub mod scales;
 pub mod summary;
+pub mod tally;
 pub mod trend;

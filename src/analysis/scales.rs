@@ -142,6 +142,9 @@ pub fn scales(
         "Interval: Feldt's F-based {:.0}% interval. An empty alpha means the scale cannot be computed (fewer than two complete answers, or no variation).",
         level * 100.0
     ));
+    if data.weight.is_some() {
+        summary.footnotes.push("Reliability counts respondents unweighted, as R's psych::alpha does: alpha describes how the items hang together in these answers, not a population estimate.".into());
+    }
     let mut tables = vec![summary];
     tables.extend(details);
     tables

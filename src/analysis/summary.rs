@@ -7,10 +7,10 @@ use crate::codebook::{Question, QuestionKind, Survey};
 use crate::dataset::{Column as DataColumn, Dataset};
 use crate::render::{Cell, ColumnKind, Table};
 use crate::stats::descriptive::describe;
-use crate::stats::histogram::Histogram;
-use crate::stats::intervals::{
-    clopper_pearson, mean_t_histogram, median_interval_histogram, wilson,
-};
+use crate::stats::intervals::{clopper_pearson, wilson};
+use crate::stats::weights::{weighted_describe, WeightedHistogram};
+
+use super::tally::{weighting_note, ShareMethod, Tally};
 
 /// What the summary groups its rows by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
@@ -123,24 +123,29 @@ pub struct SummaryOptions {
 #[derive(Debug, Clone, Copy)]
 pub struct IntervalOptions {
     pub level: f64,
-    /// Clopper-Pearson exact intervals for shares instead of Wilson's (for small n).
-    pub exact: bool,
+    /// Wilson, or Clopper-Pearson exact intervals for shares (for small n, unweighted).
+    pub method: ShareMethod,
 }
 
 impl IntervalOptions {
     fn share(&self, successes: u64, n: u64) -> Option<crate::stats::intervals::Interval> {
-        if self.exact {
-            clopper_pearson(successes, n, self.level)
-        } else {
-            wilson(successes, n, self.level)
+        match self.method {
+            ShareMethod::Exact => clopper_pearson(successes, n, self.level),
+            ShareMethod::Wilson => wilson(successes, n, self.level),
         }
     }
 
-    fn method(&self) -> &'static str {
-        if self.exact {
-            "Clopper-Pearson"
+    /// The footnote naming each interval's method.
+    fn note(&self, weighted: bool) -> String {
+        let level = self.level * 100.0;
+        if weighted {
+            format!("Intervals at {level:.0}%, from Kish's effective n: t for the mean; Woodruff's for the median (as R's survey::svyquantile); Wilson for percentages.")
         } else {
-            "Wilson"
+            let share = match self.method {
+                ShareMethod::Exact => "Clopper-Pearson",
+                ShareMethod::Wilson => "Wilson",
+            };
+            format!("Intervals at {level:.0}%: t for the mean; for the median, order statistics (exact binomial, as DescTools MedianCI), coverage at least the level; {share} for percentages.")
         }
     }
 }
@@ -189,6 +194,8 @@ pub fn section_tables(
 ) -> Vec<Table> {
     let codebook = &survey.codebook;
     let (group_labels, group_of) = groups(survey, data, options.by);
+    let weighted = data.weight.is_some();
+    let weighting = weighting_note(survey, data);
     let mut tables = Vec::new();
     let group_column = |t: Table| match options.by {
         Some(by) => t.column(by.header(), ColumnKind::Text),
@@ -218,12 +225,19 @@ pub fn section_tables(
             section.title, scale.id
         )))
         .column("Question", ColumnKind::Text)
-        .column("Base n", ColumnKind::Int)
-        .column("Missing", ColumnKind::Int);
+        .column("Base n", ColumnKind::Int);
+        if weighted {
+            table = table.column("Eff. n", ColumnKind::Float { decimals: 1 });
+        }
+        table = table.column("Missing", ColumnKind::Int);
         for level in &scale.levels {
             table = table.column(
                 level.code.to_string(),
-                ColumnKind::CountPercent { decimals: 1 },
+                if weighted {
+                    ColumnKind::Percent { decimals: 1 }
+                } else {
+                    ColumnKind::CountPercent { decimals: 1 }
+                },
             );
         }
         table = table
@@ -280,58 +294,64 @@ pub fn section_tables(
                 if asked.is_empty() {
                     continue;
                 }
-                let mut histogram = Histogram::new(k);
+                let mut tally = Tally::new(k, weighted);
                 let mut missing = 0i64;
                 for &i in &asked {
                     match levels[i] {
                         0 => missing += 1,
-                        l => histogram.add(l as usize - 1),
+                        l => tally.add(data, i, l as usize - 1),
                     }
                 }
                 let mut row = group_cell(options.by, label);
                 row.push(Cell::Text(question.id.clone()));
-                if histogram.n() < options.min_cell {
-                    row.extend(std::iter::repeat_n(Cell::Suppressed, 2 + k + 5 + extra));
-                } else {
-                    row.push(Cell::Int(histogram.n() as i64));
-                    row.push(Cell::Int(missing));
-                    row.extend(histogram.counts.iter().zip(histogram.percents()).map(
-                        |(&count, percent)| Cell::CountPercent {
-                            count: count as i64,
-                            percent: percent.unwrap_or(0.0),
-                        },
+                if tally.n() < options.min_cell {
+                    row.extend(std::iter::repeat_n(
+                        Cell::Suppressed,
+                        2 + usize::from(weighted) + k + 5 + extra,
                     ));
-                    row.push(Cell::opt_float(histogram.mean(&values)));
-                    row.push(Cell::opt_float(histogram.sd(&values)));
-                    row.push(Cell::opt_float(histogram.median(&values)));
-                    row.push(Cell::opt_float(histogram.percent_of(k - scale.top_box..k)));
-                    row.push(Cell::opt_float(histogram.percent_of(0..scale.top_box)));
+                } else {
+                    row.push(Cell::Int(tally.n() as i64));
+                    if weighted {
+                        row.push(Cell::opt_float(tally.n_eff()));
+                    }
+                    row.push(Cell::Int(missing));
+                    for level in 0..k {
+                        let percent = tally.percent_of(level..level + 1).unwrap_or(0.0);
+                        row.push(if weighted {
+                            Cell::Float(percent)
+                        } else {
+                            Cell::CountPercent {
+                                count: tally.counts.counts[level] as i64,
+                                percent,
+                            }
+                        });
+                    }
+                    row.push(Cell::opt_float(tally.mean(&values)));
+                    row.push(Cell::opt_float(tally.sd(&values)));
+                    row.push(Cell::opt_float(tally.median(&values)));
+                    row.push(Cell::opt_float(tally.percent_of(k - scale.top_box..k)));
+                    row.push(Cell::opt_float(tally.percent_of(0..scale.top_box)));
                     if let Some(ci) = options.intervals {
-                        let mean = mean_t_histogram(&histogram, &values, ci.level);
-                        let median = median_interval_histogram(&histogram, &values, ci.level);
-                        let top = histogram.counts[k - scale.top_box..].iter().sum::<u64>();
-                        let share = ci.share(top, histogram.n());
+                        let mean = tally.mean_interval(&values, ci.level);
+                        let median = tally.median_interval(&values, ci.level);
+                        let share = tally.share_interval(k - scale.top_box..k, ci.level, ci.method);
                         row.extend([
                             Cell::opt_float(mean.map(|i| i.lower)),
                             Cell::opt_float(mean.map(|i| i.upper)),
-                            Cell::opt_float(median.as_ref().map(|i| i.lower)),
-                            Cell::opt_float(median.as_ref().map(|i| i.upper)),
+                            Cell::opt_float(median.map(|i| i.lower)),
+                            Cell::opt_float(median.map(|i| i.upper)),
                             Cell::opt_float(share.map(|i| i.lower * 100.0)),
                             Cell::opt_float(share.map(|i| i.upper * 100.0)),
                         ]);
                     }
                 }
-                shown.push((histogram.n(), table.rows.len()..table.rows.len() + 1));
+                shown.push((tally.n(), table.rows.len()..table.rows.len() + 1));
                 table.rows.push(row);
             }
             complemented |= suppress_complement(&mut table, &shown, options.min_cell, keep);
         }
         if let Some(ci) = options.intervals {
-            table.footnotes.push(format!(
-                "Intervals at {:.0}%: t for the mean; for the median, order statistics (exact binomial, as DescTools MedianCI), coverage at least the level; {} for the top-box share.",
-                ci.level * 100.0,
-                ci.method()
-            ));
+            table.footnotes.push(ci.note(weighted));
         }
         let level_names: Vec<String> = scale
             .levels
@@ -339,10 +359,12 @@ pub fn section_tables(
             .map(|l| format!("{} = {}", l.code, l.label))
             .collect();
         table.footnotes.push(format!(
-            "Levels: {}; each level shows count (% of base). Base n = respondents asked the question who gave a rating. Missing = blank or a missing code (N/A, Don't know); excluded from every percentage. Top-{t} = the {t} highest levels, bottom-{t} the {t} lowest.",
+            "Levels: {}; each level shows {}. Base n = respondents asked the question who gave a rating. Missing = blank or a missing code (N/A, Don't know); excluded from every percentage. Top-{t} = the {t} highest levels, bottom-{t} the {t} lowest.",
             level_names.join(", "),
+            if weighted { "the weighted % of base" } else { "count (% of base)" },
             t = scale.top_box
         ));
+        table.footnotes.extend(weighting.clone());
         finish(
             &mut table,
             texts,
@@ -370,15 +392,18 @@ pub fn section_tables(
             .column("Option", ColumnKind::Text)
             .column("n", ColumnKind::Int)
             .column("%", ColumnKind::Percent { decimals: 1 })
-            .column("Base n", ColumnKind::Int)
-            .column("Missing", ColumnKind::Int);
+            .column("Base n", ColumnKind::Int);
+        if weighted {
+            table = table.column("Eff. n", ColumnKind::Float { decimals: 1 });
+        }
+        table = table.column("Missing", ColumnKind::Int);
         if let Some(ci) = options.intervals {
             let p = format!("{:.0}%", ci.level * 100.0);
             table = table
                 .column(format!("% {p} lower"), ColumnKind::Percent { decimals: 1 })
                 .column(format!("% {p} upper"), ColumnKind::Percent { decimals: 1 });
         }
-        let choice_extra = if options.intervals.is_some() { 2 } else { 0 };
+        let choice_extra = usize::from(weighted) + if options.intervals.is_some() { 2 } else { 0 };
         let mut texts = Vec::new();
         let mut any_multi = false;
         for &q in &choice_questions {
@@ -392,35 +417,41 @@ pub fn section_tables(
                 if asked.is_empty() {
                     continue;
                 }
+                // Each answer as the set of options it chose (one bit for a single choice).
+                let chosen_set = |i: usize| -> Option<u64> {
+                    match &data.columns[q] {
+                        DataColumn::Levels(levels) => {
+                            (levels[i] != 0).then(|| 1u64 << (levels[i] - 1))
+                        }
+                        DataColumn::Choices(sets) => (sets[i] != 0).then_some(sets[i]),
+                        _ => None,
+                    }
+                };
+                if !matches!(
+                    data.columns[q],
+                    DataColumn::Levels(_) | DataColumn::Choices(_)
+                ) {
+                    continue;
+                }
                 let mut counts = vec![0u64; labels.len()];
+                // Per option, the weight of respondents not choosing it (level 0) and choosing
+                // it (level 1).
+                let mut weighted_options = vec![WeightedHistogram::new(2); labels.len()];
                 let mut base = 0u64;
                 let mut missing = 0i64;
-                match &data.columns[q] {
-                    DataColumn::Levels(levels) => {
-                        for &i in &asked {
-                            match levels[i] {
-                                0 => missing += 1,
-                                l => {
-                                    base += 1;
-                                    counts[l as usize - 1] += 1;
-                                }
-                            }
+                for &i in &asked {
+                    let Some(set) = chosen_set(i) else {
+                        missing += 1;
+                        continue;
+                    };
+                    base += 1;
+                    for (k, count) in counts.iter_mut().enumerate() {
+                        let picked = (set >> k) & 1;
+                        *count += picked;
+                        if let Some(w) = &data.weight {
+                            weighted_options[k].add(picked as usize, w[i]);
                         }
                     }
-                    DataColumn::Choices(sets) => {
-                        for &i in &asked {
-                            match sets[i] {
-                                0 => missing += 1,
-                                set => {
-                                    base += 1;
-                                    for (k, count) in counts.iter_mut().enumerate() {
-                                        *count += (set >> k) & 1;
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    _ => continue,
                 }
                 let order: Vec<usize> = if question.kind == QuestionKind::YesNo {
                     vec![1, 0]
@@ -435,12 +466,24 @@ pub fn section_tables(
                     if base < options.min_cell {
                         row.extend(std::iter::repeat_n(Cell::Suppressed, 4 + choice_extra));
                     } else {
+                        let option = &weighted_options[k];
                         row.push(Cell::Int(counts[k] as i64));
-                        row.push(Cell::Float(counts[k] as f64 * 100.0 / base as f64));
+                        row.push(if weighted {
+                            Cell::opt_float(option.share(1..2).map(|p| p * 100.0))
+                        } else {
+                            Cell::Float(counts[k] as f64 * 100.0 / base as f64)
+                        });
                         row.push(Cell::Int(base as i64));
+                        if weighted {
+                            row.push(Cell::opt_float(option.n_eff()));
+                        }
                         row.push(Cell::Int(missing));
                         if let Some(ci) = options.intervals {
-                            let share = ci.share(counts[k], base);
+                            let share = if weighted {
+                                option.share_interval(1..2, ci.level)
+                            } else {
+                                ci.share(counts[k], base)
+                            };
                             row.push(Cell::opt_float(share.map(|i| i.lower * 100.0)));
                             row.push(Cell::opt_float(share.map(|i| i.upper * 100.0)));
                         }
@@ -456,11 +499,7 @@ pub fn section_tables(
                 .into(),
         );
         if let Some(ci) = options.intervals {
-            table.footnotes.push(format!(
-                "Intervals at {:.0}% for each percentage: {}.",
-                ci.level * 100.0,
-                ci.method()
-            ));
+            table.footnotes.push(ci.note(weighted));
         }
         if any_multi {
             table.footnotes.push(
@@ -468,6 +507,7 @@ pub fn section_tables(
                     .into(),
             );
         }
+        table.footnotes.extend(weighting.clone());
         finish(
             &mut table,
             texts,
@@ -489,14 +529,21 @@ pub fn section_tables(
         let number = ColumnKind::Number;
         let mut table = group_column(Table::new(format!("{} — numeric items", section.title)))
             .column("Question", ColumnKind::Text)
-            .column("Base n", ColumnKind::Int)
+            .column("Base n", ColumnKind::Int);
+        if weighted {
+            table = table.column("Eff. n", ColumnKind::Float { decimals: 1 });
+        }
+        table = table
             .column("Missing", ColumnKind::Int)
             .column("Mean", float)
             .column("SD", float)
             .column("Median", number)
             .column("Min", number)
             .column("Max", number)
-            .column("Sum", number);
+            .column(
+                if weighted { "Weighted total" } else { "Sum" },
+                if weighted { float } else { number },
+            );
         let mut texts = Vec::new();
         for &q in &numeric {
             let question = &codebook.questions[q];
@@ -511,24 +558,36 @@ pub fn section_tables(
                     continue;
                 }
                 let answered: Vec<f64> = asked.iter().map(|&i| values[i]).collect();
-                let described = describe(&answered);
-                let n = described.as_ref().map_or(0, |d| d.n);
+                let described = match &data.weight {
+                    Some(w) => {
+                        let w: Vec<f64> = asked.iter().map(|&i| w[i]).collect();
+                        weighted_describe(&answered, &w).map(|d| {
+                            let mut cells = vec![Cell::Float(d.n_eff)];
+                            cells.extend(numeric_cells(
+                                asked.len() - d.n,
+                                [d.mean, d.median, d.min, d.max, d.total],
+                                d.sd,
+                            ));
+                            (d.n, cells)
+                        })
+                    }
+                    None => describe(&answered).map(|d| {
+                        let figures = [d.mean, d.median, d.min, d.max, d.sum];
+                        (d.n, numeric_cells(asked.len() - d.n, figures, d.sd))
+                    }),
+                };
+                let n = described.as_ref().map_or(0, |d| d.0);
                 let mut row = group_cell(options.by, group);
                 row.push(Cell::Text(question.id.clone()));
                 match described {
-                    Some(d) if n as u64 >= options.min_cell => {
+                    Some((_, cells)) if n as u64 >= options.min_cell => {
                         row.push(Cell::Int(n as i64));
-                        row.push(Cell::Int((asked.len() - n) as i64));
-                        row.extend([
-                            Cell::Float(d.mean),
-                            Cell::opt_float(d.sd),
-                            Cell::Float(d.median),
-                            Cell::Float(d.min),
-                            Cell::Float(d.max),
-                            Cell::Float(d.sum),
-                        ]);
+                        row.extend(cells);
                     }
-                    _ => row.extend(std::iter::repeat_n(Cell::Suppressed, 8)),
+                    _ => row.extend(std::iter::repeat_n(
+                        Cell::Suppressed,
+                        8 + usize::from(weighted),
+                    )),
                 }
                 shown.push((n as u64, table.rows.len()..table.rows.len() + 1));
                 table.rows.push(row);
@@ -538,6 +597,7 @@ pub fn section_tables(
         table
             .footnotes
             .push("Base n = respondents asked the question who gave a number.".into());
+        table.footnotes.extend(weighting.clone());
         finish(
             &mut table,
             texts,
@@ -606,6 +666,21 @@ fn group_cell(by: Option<GroupBy>, label: &str) -> Vec<Cell> {
         Some(_) => vec![Cell::Text(label.to_string())],
         None => Vec::new(),
     }
+}
+
+/// Missing count, then mean, SD, median, min, max and sum (or weighted total) of a numeric
+/// question; `figures` holds all but the SD.
+fn numeric_cells(missing: usize, figures: [f64; 5], sd: Option<f64>) -> Vec<Cell> {
+    let [mean, median, min, max, sum] = figures;
+    vec![
+        Cell::Int(missing as i64),
+        Cell::Float(mean),
+        Cell::opt_float(sd),
+        Cell::Float(median),
+        Cell::Float(min),
+        Cell::Float(max),
+        Cell::Float(sum),
+    ]
 }
 
 fn question_note(question: &Question) -> String {

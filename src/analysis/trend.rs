@@ -5,8 +5,9 @@
 use crate::codebook::{QuestionKind, Survey};
 use crate::dataset::{Column, Dataset};
 use crate::render::{Cell, ColumnKind, Table};
-use crate::stats::histogram::Histogram;
-use crate::stats::intervals::{mean_t_histogram, newcombe, welch_histograms, wilson, Interval};
+use crate::stats::intervals::Interval;
+
+use super::tally::{weighting_note, ShareMethod, Tally};
 use crate::stats::trend::{linear_trend, mann_kendall};
 
 /// What is followed over the waves.
@@ -27,6 +28,7 @@ pub fn trend(
     level: f64,
 ) -> Vec<Table> {
     let codebook = &survey.codebook;
+    let weighted = data.weight.is_some();
     let mut tests = Table::new("Trend tests")
         .column("Question", ColumnKind::Text)
         .column("Measure", ColumnKind::Text)
@@ -62,68 +64,82 @@ pub fn trend(
             (true, _) => "% top-2",
         };
         let mut table = Table::new(format!(
-            "{} ({measure_name}) by wave: {}",
-            question.id, question.text
+            "{} ({measure_name}{}) by wave: {}",
+            question.id,
+            if weighted { ", weighted" } else { "" },
+            question.text
         ))
         .column("Wave", ColumnKind::Text)
-        .column("n", ColumnKind::Int)
-        .column("Estimate", ColumnKind::Float { decimals: 3 })
-        .column(
-            format!("{:.0}% lower", level * 100.0),
-            ColumnKind::Float { decimals: 3 },
-        )
-        .column(
-            format!("{:.0}% upper", level * 100.0),
-            ColumnKind::Float { decimals: 3 },
-        )
-        .column("Change vs first wave", ColumnKind::Float { decimals: 3 })
-        .column("Change lower", ColumnKind::Float { decimals: 3 })
-        .column("Change upper", ColumnKind::Float { decimals: 3 });
-        let mut histograms: Vec<(usize, Histogram)> = Vec::new();
+        .column("n", ColumnKind::Int);
+        if weighted {
+            table = table.column("Eff. n", ColumnKind::Float { decimals: 1 });
+        }
+        table = table
+            .column("Estimate", ColumnKind::Float { decimals: 3 })
+            .column(
+                format!("{:.0}% lower", level * 100.0),
+                ColumnKind::Float { decimals: 3 },
+            )
+            .column(
+                format!("{:.0}% upper", level * 100.0),
+                ColumnKind::Float { decimals: 3 },
+            )
+            .column("Change vs first wave", ColumnKind::Float { decimals: 3 })
+            .column("Change lower", ColumnKind::Float { decimals: 3 })
+            .column("Change upper", ColumnKind::Float { decimals: 3 });
+        let mut tallies: Vec<(usize, Tally)> = Vec::new();
         for (w, wave) in codebook.waves.iter().enumerate() {
-            let mut h = Histogram::new(values.len());
+            let mut tally = Tally::new(values.len(), weighted);
             for i in (0..data.len())
                 .filter(|&i| data.wave[i] as usize == w && data.asked(question, q, i))
             {
                 if levels[i] != 0 {
-                    h.add(levels[i] as usize - 1);
+                    tally.add(data, i, levels[i] as usize - 1);
                 }
             }
-            if h.n() == 0 {
+            if tally.n() == 0 {
                 continue;
             }
             let mut row = vec![Cell::Text(wave.clone())];
-            if h.n() < min_cell {
-                row.extend(std::iter::repeat_n(Cell::Suppressed, 7));
+            if tally.n() < min_cell {
+                row.extend(std::iter::repeat_n(
+                    Cell::Suppressed,
+                    7 + usize::from(weighted),
+                ));
                 table.rows.push(row);
                 continue;
             }
-            let successes = h.counts[top.clone()].iter().sum::<u64>();
             let estimate = if share {
-                wilson(successes, h.n(), level).map(|i| scale_interval(i, 100.0))
+                tally
+                    .share_interval(top.clone(), level, ShareMethod::Wilson)
+                    .map(|i| scale_interval(i, 100.0))
             } else {
-                mean_t_histogram(&h, &values, level)
+                tally.mean_interval(&values, level)
             };
-            row.push(Cell::Int(h.n() as i64));
+            row.push(Cell::Int(tally.n() as i64));
+            if weighted {
+                row.push(Cell::opt_float(tally.n_eff()));
+            }
             push_interval(&mut row, estimate);
-            let change = histograms.first().and_then(|(_, base)| {
+            let change = tallies.first().and_then(|(_, base)| {
                 if share {
-                    let base_successes = base.counts[top.clone()].iter().sum::<u64>();
-                    newcombe(successes, h.n(), base_successes, base.n(), level)
+                    tally
+                        .share_difference(base, top.clone(), level)
                         .map(|i| scale_interval(i, 100.0))
                 } else {
-                    welch_histograms(&h, base, &values, level).map(|w| w.difference)
+                    tally.welch(base, &values, level).map(|w| w.difference)
                 }
             });
             push_interval(&mut row, change);
             table.rows.push(row);
-            histograms.push((w, h));
+            tallies.push((w, tally));
         }
         tables.push(table);
         // The slope: each respondent's answer (1/0 for a share) against the wave's position.
+        // Weighted data have no slope: its standard error would need the sampling design.
         let (mut x, mut y) = (Vec::new(), Vec::new());
-        for (w, h) in &histograms {
-            for (k, &count) in h.counts.iter().enumerate() {
+        for (w, tally) in tallies.iter().filter(|_| !weighted) {
+            for (k, &count) in tally.counts.counts.iter().enumerate() {
                 let value = if share {
                     if top.contains(&k) {
                         100.0
@@ -140,13 +156,13 @@ pub fn trend(
             }
         }
         let slope = linear_trend(&x, &y, level);
-        let estimates: Vec<f64> = histograms
+        let estimates: Vec<f64> = tallies
             .iter()
-            .map(|(_, h)| {
+            .map(|(_, tally)| {
                 if share {
-                    h.percent_of(top.clone()).unwrap_or(f64::NAN)
+                    tally.percent_of(top.clone()).unwrap_or(f64::NAN)
                 } else {
-                    h.mean(&values).unwrap_or(f64::NAN)
+                    tally.mean(&values).unwrap_or(f64::NAN)
                 }
             })
             .collect();
@@ -154,7 +170,7 @@ pub fn trend(
         tests.rows.push(vec![
             Cell::Text(question.id.clone()),
             Cell::Text(measure_name.into()),
-            Cell::Int(histograms.len() as i64),
+            Cell::Int(tallies.len() as i64),
             slope.as_ref().map_or(Cell::Empty, |s| Cell::Float(s.slope)),
             slope.as_ref().map_or(Cell::Empty, |s| Cell::Float(s.lower)),
             slope.as_ref().map_or(Cell::Empty, |s| Cell::Float(s.upper)),
@@ -167,12 +183,19 @@ pub fn trend(
         "Slope per wave: least-squares line through every respondent's answer (100 or 0 for a share) against the wave's position in the codebook, with its t interval; waves under the minimum cell size are left out.".to_string(),
         "Mann-Kendall: a test of a monotonic trend in the wave estimates, with no assumption about its shape; with four waves it can reach p < 0.05 only for a steady rise or fall.".to_string(),
     ]);
+    if weighted {
+        tests.footnotes.push("With weights, no slope is given: its standard error would need the sampling design (strata, clusters) that the data do not carry. Mann-Kendall uses the weighted wave estimates.".to_string());
+    }
+    let weighting = weighting_note(survey, data);
+    tests.footnotes.extend(weighting.clone());
     let mut out = vec![tests];
     out.extend(tables.into_iter().map(|mut t| {
         t.footnotes.push(format!(
-            "Intervals at {:.0}%: t for means, Wilson for shares; change vs the first wave shown: Welch for means, Newcombe for shares. s = fewer than {min_cell} answers (suppressed).",
-            level * 100.0
+            "Intervals at {:.0}%: t for means, Wilson for shares{}; change vs the first wave shown: Welch for means, Newcombe for shares. s = fewer than {min_cell} answers (suppressed).",
+            level * 100.0,
+            if weighted { ", on Kish's effective n" } else { "" }
         ));
+        t.footnotes.extend(weighting.clone());
         t
     }));
     out

@@ -2,7 +2,7 @@
 
 use anyhow::bail;
 
-use super::{Context, OutputArgs};
+use super::{Context, OutputArgs, WeightArgs};
 use crate::analysis::compare::{compare, Adjust};
 use crate::analysis::summary::GroupBy;
 use crate::ingest;
@@ -31,6 +31,8 @@ pub struct Args {
     /// How p-values are adjusted for the number of tests.
     #[arg(long, value_enum, default_value_t = Adjust::Holm)]
     adjust: Adjust,
+    #[command(flatten)]
+    weights: WeightArgs,
     #[command(flatten)]
     out: OutputArgs,
 }
@@ -69,10 +71,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
     };
     let roles = lookup(&args.role, &|v| codebook.role_index(v), "role")?;
     let waves = lookup(&args.wave, &|v| codebook.wave_index(v), "wave")?;
-    let data = data.filter(|i| {
+    let mut data = data.filter(|i| {
         (roles.is_empty() || roles.contains(&(data.role[i] as usize)))
             && (waves.is_empty() || waves.contains(&(data.wave[i] as usize)))
     });
+    args.weights.apply(&mut data)?;
     let tables = compare(
         &survey,
         &data,

@@ -2,7 +2,7 @@
 
 use anyhow::bail;
 
-use super::{Context, OutputArgs};
+use super::{Context, OutputArgs, WeightArgs};
 use crate::analysis::crosstab::{crosstab, CrosstabError, Percent};
 use crate::ingest;
 
@@ -24,6 +24,8 @@ pub struct Args {
     /// Only these waves.
     #[arg(long, value_delimiter = ',')]
     wave: Vec<String>,
+    #[command(flatten)]
+    weights: WeightArgs,
     #[command(flatten)]
     out: OutputArgs,
 }
@@ -52,7 +54,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
     }
     let store = ctx.store()?;
     let data = store.load(codebook)?;
-    let data = data.filter(|i| waves.is_empty() || waves.contains(&(data.wave[i] as usize)));
+    let mut data = data.filter(|i| waves.is_empty() || waves.contains(&(data.wave[i] as usize)));
+    args.weights.apply(&mut data)?;
     let tables = match crosstab(&survey, &data, a, b, args.percent, codebook.privacy.min_cell) {
         Ok(tables) => tables,
         Err(CrosstabError::NotCategorical(id)) => {

@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 
 use crate::codebook::Survey;
+use crate::dataset::Dataset;
 use crate::error::Error;
 use crate::render::Format;
 use crate::store::Store;
@@ -109,6 +110,24 @@ impl std::fmt::Display for Quiet {
 }
 
 impl std::error::Error for Quiet {}
+
+/// Whether estimates use the survey weights of the codebook's weight column.
+#[derive(clap::Args, Default)]
+pub struct WeightArgs {
+    /// Ignore the survey weights: every respondent counts once.
+    #[arg(long)]
+    unweighted: bool,
+}
+
+impl WeightArgs {
+    /// Drops the weights when asked; otherwise checks that every response in scope has one.
+    fn apply(&self, data: &mut Dataset) -> anyhow::Result<()> {
+        if self.unweighted {
+            data.weight = None;
+        }
+        Ok(data.check_weights()?)
+    }
+}
 
 /// What every command may need: the workspace, if any, and the codebook override.
 pub struct Context {

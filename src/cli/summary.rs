@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use anyhow::bail;
 
 use super::input::FormatArgs;
-use super::{Context, OutputArgs};
+use super::{Context, OutputArgs, WeightArgs};
 use crate::analysis::summary::{self, GroupBy, Section, SummaryOptions};
+use crate::analysis::tally::ShareMethod;
 use crate::codebook::Survey;
 use crate::dataset::Dataset;
 use crate::ingest;
@@ -55,9 +56,11 @@ pub struct Filters {
     /// Confidence level of the intervals.
     #[arg(long, default_value_t = 0.95, requires = "intervals")]
     level: f64,
-    /// Clopper-Pearson exact intervals for percentages, for small bases.
+    /// Clopper-Pearson exact intervals for percentages, for small bases (unweighted only).
     #[arg(long, requires = "intervals")]
     exact: bool,
+    #[command(flatten)]
+    weights: WeightArgs,
 }
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
@@ -172,12 +175,16 @@ pub fn summarize(
         &codebook.waves,
     )?;
     let pilots: Vec<String> = args.pilot.iter().map(|p| p.to_ascii_lowercase()).collect();
-    let data = data.filter(|i| {
+    let mut data = data.filter(|i| {
         (roles.is_empty() || roles.contains(&(data.role[i] as usize)))
             && (waves.is_empty() || waves.contains(&(data.wave[i] as usize)))
             && (pilots.is_empty()
                 || pilots.contains(&data.pilot_ids[data.pilot[i] as usize].to_ascii_lowercase()))
     });
+    args.weights.apply(&mut data)?;
+    if args.exact && data.weight.is_some() {
+        bail!("--exact gives Clopper-Pearson intervals for unweighted counts; with weights, percentages get Wilson intervals at Kish's effective n. Add --unweighted to use --exact");
+    }
     let sections = if !only.is_empty() && recs.is_empty() {
         vec![Section {
             title: "Selected questions".into(),
@@ -195,7 +202,11 @@ pub fn summarize(
         min_cell: codebook.privacy.min_cell,
         intervals: args.intervals.then_some(summary::IntervalOptions {
             level: args.level,
-            exact: args.exact,
+            method: if args.exact {
+                ShareMethod::Exact
+            } else {
+                ShareMethod::Wilson
+            },
         }),
     };
     let mut tables = vec![summary::overview(survey, &data)];

@@ -2,7 +2,7 @@
 
 use anyhow::bail;
 
-use super::{check_level, Context, OutputArgs};
+use super::{check_level, Context, OutputArgs, WeightArgs};
 use crate::analysis::trend::{trend, TrendMeasure};
 use crate::ingest;
 
@@ -25,6 +25,8 @@ pub struct Args {
     /// Confidence level of every interval.
     #[arg(long, default_value_t = 0.95)]
     level: f64,
+    #[command(flatten)]
+    weights: WeightArgs,
     #[command(flatten)]
     out: OutputArgs,
 }
@@ -50,10 +52,11 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
     let store = ctx.store()?;
     let data = store.load(codebook)?;
     let pilots: Vec<String> = args.pilot.iter().map(|p| p.to_ascii_lowercase()).collect();
-    let data = data.filter(|i| {
+    let mut data = data.filter(|i| {
         pilots.is_empty()
             || pilots.contains(&data.pilot_ids[data.pilot[i] as usize].to_ascii_lowercase())
     });
+    args.weights.apply(&mut data)?;
     let tables = trend(
         &survey,
         &data,

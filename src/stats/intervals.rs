@@ -26,7 +26,7 @@ pub(crate) fn is_level(level: f64) -> bool {
 }
 
 /// The z with P(|Z| <= z) = level for a standard normal Z; None unless 0 < level < 1.
-fn z_critical(level: f64) -> Option<f64> {
+pub(crate) fn z_critical(level: f64) -> Option<f64> {
     is_level(level).then(|| Normal::standard().inverse_cdf((1.0 + level) / 2.0))
 }
 
@@ -198,8 +198,24 @@ fn order_interval(n: u64, at: impl Fn(u64) -> f64, level: f64) -> Option<MedianI
 /// (his method 10: Wilson intervals of each proportion combined), which behaves at 0 and 1
 /// where the Wald interval does not. None when either n is 0 or successes exceed n.
 pub fn newcombe(x1: u64, n1: u64, x2: u64, n2: u64, level: f64) -> Option<Interval> {
-    let a = wilson(x1, n1, level)?;
-    let b = wilson(x2, n2, level)?;
+    if n1 == 0 || n2 == 0 || x1 > n1 || x2 > n2 {
+        return None;
+    }
+    newcombe_interval(
+        (x1 as f64 / n1 as f64, n1 as f64),
+        (x2 as f64 / n2 as f64, n2 as f64),
+        level,
+    )
+}
+
+/// `newcombe` from each group's (proportion, n); n may be an effective, non-integer size.
+pub(crate) fn newcombe_interval(
+    first: (f64, f64),
+    second: (f64, f64),
+    level: f64,
+) -> Option<Interval> {
+    let a = wilson_interval(first.0, first.1, level)?;
+    let b = wilson_interval(second.0, second.1, level)?;
     let d = a.estimate - b.estimate;
     Some(Interval {
         estimate: d,
@@ -246,7 +262,7 @@ pub fn welch_histograms(x: &Histogram, y: &Histogram, values: &[f64], level: f64
 }
 
 /// From (n, mean, sd) of each group.
-fn welch_from(x: (f64, f64, f64), y: (f64, f64, f64), level: f64) -> Option<Welch> {
+pub(crate) fn welch_from(x: (f64, f64, f64), y: (f64, f64, f64), level: f64) -> Option<Welch> {
     let vx = x.2 * x.2 / x.0;
     let vy = y.2 * y.2 / y.0;
     let se = (vx + vy).sqrt();
