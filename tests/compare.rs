@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{sample_dir, stderr_of, TestWorkspace};
+use common::{sample_dir, stderr_of, stdout_of, TestWorkspace};
 use serde_json::Value;
 
 /// A workspace holding the bundled sample, and the scipy reference values for it.
@@ -197,5 +197,81 @@ fn trends_match_scipy_and_statsmodels_on_the_sample() {
         number(&e06_annual["Change vs first wave"]),
         number(&reference["compare"]["trend E06"]["annual_change"]),
         1e-9
+    ));
+}
+
+/// A workspace whose codebook records that L10's wording changed at the 6-month follow-up,
+/// with learners' answers to it in every wave.
+fn workspace_with_a_changed_question() -> TestWorkspace {
+    let ws = TestWorkspace::new();
+    let path = ws.path().join("surveys/codebook.toml");
+    let codebook = std::fs::read_to_string(&path).unwrap();
+    let anchor = "text = \"Cost was not a barrier to my participation.\"\n";
+    assert!(codebook.contains(anchor));
+    ws.write(
+        "surveys/codebook.toml",
+        codebook.replace(
+            anchor,
+            &format!("{anchor}changes = [{{ wave = \"followup_6m\", what = \"wording\", note = \"'cost' became 'total cost, including materials'\" }}]\n"),
+        ),
+    );
+    let mut csv = String::from("response_id,pilot_id,wave,role,L10\n");
+    for (w, wave) in ["exit", "followup_3m", "followup_6m", "annual"]
+        .iter()
+        .enumerate()
+    {
+        for i in 0..12 {
+            csv.push_str(&format!(
+                "{wave}-{i},P01,{wave},learner,{}\n",
+                (i + w) % 5 + 1
+            ));
+        }
+    }
+    ws.write("answers.csv", csv);
+    ws.cmd().args(["import", "answers.csv"]).assert().success();
+    ws
+}
+
+#[test]
+fn a_trend_never_spans_a_change_of_wording() {
+    let ws = workspace_with_a_changed_question();
+    ws.cmd()
+        .args(["trend", "L10"])
+        .assert()
+        .code(1)
+        .stderr("error: trend L10: its wording changed at wave followup_6m ('cost' became 'total cost, including materials'), so answers before and after it are not comparable. Follow one version: --wave exit,followup_3m or --wave followup_6m,annual\n");
+    for waves in ["exit,followup_3m", "followup_6m,annual"] {
+        ws.cmd()
+            .args(["trend", "L10", "--wave", waves])
+            .assert()
+            .success();
+    }
+    let output = ws
+        .cmd()
+        .args(["summary", "--question", "L10", "--by", "wave"])
+        .output()
+        .unwrap();
+    assert!(stdout_of(&output).contains(
+        "[wording changed from wave followup_6m: 'cost' became 'total cost, including materials']"
+    ));
+}
+
+#[test]
+fn a_change_at_the_first_wave_is_a_codebook_mistake() {
+    let ws = workspace_with_a_changed_question();
+    let path = ws.path().join("surveys/codebook.toml");
+    let codebook = std::fs::read_to_string(&path).unwrap();
+    let line = codebook
+        .lines()
+        .position(|l| l.starts_with("changes = "))
+        .unwrap()
+        + 1;
+    ws.write(
+        "surveys/codebook.toml",
+        codebook.replace("wave = \"followup_6m\", what", "wave = \"exit\", what"),
+    );
+    ws.cmd().args(["trend", "L10"]).assert().code(3).stderr(format!(
+        "error: {}:{line}: question L10: a change at wave \"exit\"; expected a wave after the first of: exit, followup_3m, followup_6m, annual\n",
+        path.display()
     ));
 }

@@ -284,7 +284,7 @@ pub fn section_tables(
             if question.scale != Some(scale_index) {
                 continue;
             }
-            texts.push(question_note(question));
+            texts.push(question_note(survey, question));
             let DataColumn::Levels(levels) = &data.columns[q] else {
                 continue;
             };
@@ -408,7 +408,7 @@ pub fn section_tables(
         let mut any_multi = false;
         for &q in &choice_questions {
             let question = &codebook.questions[q];
-            texts.push(question_note(question));
+            texts.push(question_note(survey, question));
             any_multi |= question.kind == QuestionKind::Multi;
             let labels = codebook.level_labels(question);
             let mut shown = Vec::new();
@@ -547,7 +547,7 @@ pub fn section_tables(
         let mut texts = Vec::new();
         for &q in &numeric {
             let question = &codebook.questions[q];
-            texts.push(question_note(question));
+            texts.push(question_note(survey, question));
             let DataColumn::Numbers(values) = &data.columns[q] else {
                 continue;
             };
@@ -621,7 +621,7 @@ pub fn section_tables(
         let mut texts = Vec::new();
         for &q in &text_questions {
             let question = &codebook.questions[q];
-            texts.push(question_note(question));
+            texts.push(question_note(survey, question));
             if let DataColumn::Answered(answered) = &data.columns[q] {
                 let count = answered.iter().filter(|a| **a).count();
                 table.rows.push(vec![
@@ -683,8 +683,18 @@ fn numeric_cells(missing: usize, figures: [f64; 5], sd: Option<f64>) -> Vec<Cell
     ]
 }
 
-fn question_note(question: &Question) -> String {
-    format!("{}: {}", question.id, question.text)
+/// The question's text, and any change between waves that a reader comparing waves must know.
+fn question_note(survey: &Survey, question: &Question) -> String {
+    let mut note = format!("{}: {}", question.id, question.text);
+    for change in &question.changes {
+        note.push_str(&format!(
+            " [{} changed from wave {}: {}]",
+            change.what.name(),
+            survey.codebook.waves[change.wave],
+            change.note
+        ));
+    }
+    note
 }
 
 fn finish(table: &mut Table, texts: Vec<String>, suppression_note: &str, complemented: bool) {

@@ -201,6 +201,57 @@ pub fn trend(
     out
 }
 
+/// A trend may not span a change of the question recorded in the codebook: answers before and
+/// after it measure different things. The error names the change and the `--wave` selections
+/// that stay within one version.
+pub fn check_comparable(survey: &Survey, data: &Dataset, q: usize) -> crate::error::Result<()> {
+    let codebook = &survey.codebook;
+    let question = &codebook.questions[q];
+    let mut in_scope: Vec<usize> = (0..data.len())
+        .filter(|&i| data.asked(question, q, i))
+        .map(|i| data.wave[i] as usize)
+        .collect();
+    in_scope.sort_unstable();
+    in_scope.dedup();
+    for change in &question.changes {
+        let (before, after): (Vec<usize>, Vec<usize>) =
+            in_scope.iter().partition(|&&w| w < change.wave);
+        if before.is_empty() || after.is_empty() {
+            continue;
+        }
+        let next = question
+            .changes
+            .iter()
+            .map(|c| c.wave)
+            .find(|&w| w > change.wave)
+            .unwrap_or(usize::MAX);
+        let previous = question
+            .changes
+            .iter()
+            .map(|c| c.wave)
+            .filter(|&w| w < change.wave)
+            .max()
+            .unwrap_or(0);
+        let names = |waves: Vec<&usize>| {
+            waves
+                .into_iter()
+                .map(|&w| codebook.waves[w].as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        return Err(crate::error::Error::Invalid(format!(
+            "trend {}: its {} changed at wave {} ({}), so answers before and after it are not comparable. Follow one version: --wave {} or --wave {}",
+            question.id,
+            change.what.name(),
+            codebook.waves[change.wave],
+            change.note,
+            names(before.iter().filter(|&&w| w >= previous).collect()),
+            names(after.iter().filter(|&&w| w < next).collect()),
+        )));
+    }
+    Ok(())
+}
+
 fn scale_interval(interval: Interval, factor: f64) -> Interval {
     Interval {
         estimate: interval.estimate * factor,

@@ -3,7 +3,7 @@
 use anyhow::bail;
 
 use super::{check_level, Context, OutputArgs, WeightArgs};
-use crate::analysis::trend::{trend, TrendMeasure};
+use crate::analysis::trend::{check_comparable, trend, TrendMeasure};
 use crate::ingest;
 
 /// Follow rating and yes/no questions across the waves: each wave's estimate with its interval,
@@ -22,6 +22,9 @@ pub struct Args {
     /// Only these pilots.
     #[arg(long, value_delimiter = ',')]
     pilot: Vec<String>,
+    /// Only these waves (for a question whose wording or scale changed: one version's waves).
+    #[arg(long, value_delimiter = ',')]
+    wave: Vec<String>,
     /// Confidence level of every interval.
     #[arg(long, default_value_t = 0.95)]
     level: f64,
@@ -52,11 +55,25 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
     let store = ctx.store()?;
     let data = store.load(codebook)?;
     let pilots: Vec<String> = args.pilot.iter().map(|p| p.to_ascii_lowercase()).collect();
+    let mut waves = Vec::new();
+    for wave in &args.wave {
+        match codebook.wave_index(wave) {
+            Some(w) => waves.push(w),
+            None => bail!(
+                "wave {wave} is unknown; expected one of {}",
+                codebook.waves.join(", ")
+            ),
+        }
+    }
     let mut data = data.filter(|i| {
-        pilots.is_empty()
-            || pilots.contains(&data.pilot_ids[data.pilot[i] as usize].to_ascii_lowercase())
+        (pilots.is_empty()
+            || pilots.contains(&data.pilot_ids[data.pilot[i] as usize].to_ascii_lowercase()))
+            && (waves.is_empty() || waves.contains(&(data.wave[i] as usize)))
     });
     args.weights.apply(&mut data)?;
+    for &q in &questions {
+        check_comparable(&survey, &data, q)?;
+    }
     let tables = trend(
         &survey,
         &data,

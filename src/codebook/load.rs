@@ -10,8 +10,8 @@ use toml::Spanned;
 
 use super::text::normalize;
 use super::{
-    Choice, Codebook, ConsentGate, Level, MetaColumn, Metadata, Privacy, Question, QuestionKind,
-    Scale,
+    ChangeKind, Choice, Codebook, ConsentGate, Level, MetaColumn, Metadata, Privacy, Question,
+    QuestionChange, QuestionKind, Scale,
 };
 use crate::error::{Error, Result};
 
@@ -169,6 +169,17 @@ struct RawQuestion {
     min: Option<f64>,
     max: Option<f64>,
     max_choices: Option<usize>,
+    #[serde(default)]
+    changes: Vec<Spanned<RawChange>>,
+}
+
+/// A change to a question between waves, as the codebook records it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChange {
+    wave: String,
+    what: ChangeKind,
+    note: String,
 }
 
 #[derive(Deserialize)]
@@ -411,6 +422,29 @@ pub fn parse_codebook(path: &Path, text: &str) -> Result<Codebook> {
                 "only likert questions can be reverse-coded".to_string(),
             ));
         }
+        let mut changes = Vec::new();
+        for change in &q.changes {
+            let wave = waves
+                .iter()
+                .position(|w| *w == change.get_ref().wave)
+                .filter(|&w| w > 0)
+                .ok_or_else(|| {
+                    at(
+                        change.span(),
+                        format!(
+                            "question {id}: a change at wave \"{}\"; expected a wave after the first of: {}",
+                            change.get_ref().wave,
+                            waves.join(", ")
+                        ),
+                    )
+                })?;
+            changes.push(QuestionChange {
+                wave,
+                what: change.get_ref().what,
+                note: change.get_ref().note.clone(),
+            });
+        }
+        changes.sort_by_key(|c| c.wave);
         questions.push(Question {
             id,
             text: q.text.clone(),
@@ -435,6 +469,7 @@ pub fn parse_codebook(path: &Path, text: &str) -> Result<Codebook> {
             min: q.min,
             max: q.max,
             max_choices: q.max_choices,
+            changes,
             line: line_of(text, q.id.span().start),
         });
     }

@@ -95,8 +95,38 @@ pub struct Question {
     pub min: Option<f64>,
     pub max: Option<f64>,
     pub max_choices: Option<usize>,
+    /// Changes between waves that make earlier and later answers incomparable, in wave order.
+    pub changes: Vec<QuestionChange>,
     /// Line of the question's id in the codebook file, for messages.
     pub line: usize,
+}
+
+/// A question's wording, scale or options changed from `wave` on: answers before and after
+/// measure different things, so no trend may span the change.
+#[derive(Debug, Clone)]
+pub struct QuestionChange {
+    /// Index into `Codebook::waves`; never the first wave.
+    pub wave: usize,
+    pub what: ChangeKind,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    Wording,
+    Scale,
+    Options,
+}
+
+impl ChangeKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ChangeKind::Wording => "wording",
+            ChangeKind::Scale => "scale",
+            ChangeKind::Options => "options",
+        }
+    }
 }
 
 /// A metadata column and the other header names it may appear under.
