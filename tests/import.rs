@@ -315,6 +315,11 @@ fn a_codebook_mistake_is_reported_with_its_line() {
         "scale = \"agree7\"",
         1,
     );
+    let line = text
+        .lines()
+        .position(|l| l == "scale = \"agree7\"")
+        .unwrap()
+        + 1;
     std::fs::write(&path, text).unwrap();
     ws.write("x.csv", HEADER);
     ws.cmd()
@@ -322,7 +327,7 @@ fn a_codebook_mistake_is_reported_with_its_line() {
         .assert()
         .code(3)
         .stderr(format!(
-        "error: {}:139: question L06: scale \"agree7\" is not defined; expected one of: agree5\n",
+        "error: {}:{line}: question L06: scale \"agree7\" is not defined; expected one of: agree5\n",
         path.display()
     ));
 }
