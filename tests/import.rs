@@ -294,14 +294,14 @@ fn the_sample_imports_strictly_except_the_two_duplicate_submissions() {
     assert_eq!(
         errors,
         [
-            "P09_exit.csv:15:response_id: \"R_7f6d6972ba37\" — expected each respondent once per pilot and wave; this id was already given at row 14 (a duplicate submission?)",
-            "P26_followup_3m.csv:20:response_id: \"R_b3b34df5baa9\" — expected each respondent once per pilot and wave; this id was already given at row 19 (a duplicate submission?)",
+            "P09_exit.csv:12:response_id: \"R_f4bf8ddfce43\" — expected each respondent once per pilot and wave; this id was already given at row 11 (a duplicate submission?)",
+            "P26_followup_3m.csv:10:response_id: \"R_b7e9313a7cc6\" — expected each respondent once per pilot and wave; this id was already given at row 9 (a duplicate submission?)",
         ]
     );
     assert!(stderr_of(&output).contains(
         "P12_exit.csv: not UTF-8 (first non-UTF-8 byte on line 2); read as Windows-1252"
     ));
-    assert!(stdout_of(&output).ends_with("144 file(s): 142 imported, 0 skipped as already imported, 2 rejected; 5133 responses stored, 0 row(s) rejected\n"));
+    assert!(stdout_of(&output).ends_with("144 file(s): 142 imported, 0 skipped as already imported, 2 rejected; 5229 responses stored, 0 row(s) rejected\n"));
     // The Windows-1252 file's text answers arrive as the right characters.
     assert!(ws.count("SELECT count(*) FROM text_answers WHERE value LIKE '%très utile%'") > 0);
 }

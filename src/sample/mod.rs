@@ -19,6 +19,9 @@ pub const DEFAULT_SEED: u64 = 2022;
 
 /// Pilots whose learners and partners rate them clearly lower on every rating except cost.
 pub const LAGGING_PILOTS: [&str; 3] = ["P07", "P22", "P31"];
+/// How strongly each rating item (except L10) follows the respondent's disposition: the
+/// latent correlation between two items is its square.
+const DISPOSITION_LOADING: f64 = 0.7;
 /// Pilots rated somewhat higher.
 pub const LEADING_PILOTS: [&str; 2] = ["P03", "P18"];
 
@@ -32,7 +35,9 @@ pub const EFFECTS: &str = "\
   - L03 (had heard the term \"micro-credential\"): yes rises from about 30% to about 60%;
   - L11 (received a shareable digital credential): yes rises from about 70% to about 92%;
   - E06 (partnership effective) and P05 (framework clear): rise by about 0.3 SD per wave.
-- No trend and no pilot effect: L10 (cost was not a barrier). No trend: L06, L08, L09, L14,
+- Each respondent has one disposition that every rating item except L10 follows (loading 0.7,
+  a latent inter-item correlation of 0.49), so the items of a recommendation form a scale.
+- No trend and no pilot effect: L10 (cost was not a barrier), which also ignores the disposition. No trend: L06, L08, L09, L14,
   E04, E05, E09, P10.
 - Employers rate assessment authenticity (E05) lower than learners do (L08).
 ";
@@ -238,6 +243,9 @@ impl RowContext<'_> {
             role_name.clone()
         });
         row.push(submitted(rng, start_date, self.wave, self.style.datetime));
+        // The respondent's general disposition, shared by their rating items so that the items
+        // of a scale correlate as real answers do.
+        let disposition = rng.normal();
         let questions = self.questions();
         let mut completed = true;
         let mut consent = false;
@@ -249,7 +257,7 @@ impl RowContext<'_> {
                 && !(q.id == "L05" && completed)
                 && (completed || !matches!(q.id.as_str(), "L11" | "L12"));
             let mut cell = if asked {
-                self.answer(rng, q)
+                self.answer(rng, q, disposition)
             } else {
                 String::new()
             };
@@ -275,7 +283,7 @@ impl RowContext<'_> {
         row
     }
 
-    fn answer(&self, rng: &mut Rng, q: &Question) -> String {
+    fn answer(&self, rng: &mut Rng, q: &Question, disposition: f64) -> String {
         let labels = self.style.labels;
         match q.kind {
             QuestionKind::Likert => {
@@ -291,7 +299,15 @@ impl RowContext<'_> {
                     };
                 }
                 let scale = self.codebook.scale_of(q).expect("likert has a scale");
-                let latent = self.likert_shift(&q.id) + rng.normal();
+                // Unit variance: the disposition's share plus the item's own noise.
+                let loading = if q.id == "L10" {
+                    0.0
+                } else {
+                    DISPOSITION_LOADING
+                };
+                let latent = self.likert_shift(&q.id)
+                    + loading * disposition
+                    + (1.0 - loading * loading).sqrt() * rng.normal();
                 let cuts = [-1.6, -0.8, -0.1, 1.0];
                 let level = cuts.iter().filter(|c| latent > **c).count();
                 let level = &scale.levels[level.min(scale.levels.len() - 1)];
