@@ -40,6 +40,7 @@ fn comparisons_match_scipy_and_find_what_the_sample_holds() {
         ("L10", "pilot"),
         ("L03", "wave"),
         ("L04", "pilot"),
+        ("L06", "D02"),
     ] {
         let output = ws
             .cmd()
@@ -70,6 +71,62 @@ fn comparisons_match_scipy_and_find_what_the_sample_holds() {
     assert!(adjusted[0].1 < 0.001, "{adjusted:?}");
     assert!(adjusted[1].1 > 0.05, "{adjusted:?}");
     assert!(adjusted[2].1 < 0.001, "{adjusted:?}");
+    // Gender (D02) was built with no effect.
+    assert!(adjusted[4].1 > 0.05, "{adjusted:?}");
+}
+
+#[test]
+fn each_pilot_is_set_against_the_rest_and_the_lagging_ones_stand_out() {
+    let (ws, reference) = imported_sample_and_reference();
+    let output = ws
+        .cmd()
+        .args(["compare", "L08", "--by", "pilot", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rows = report["tables"][1]["rows"].as_array().unwrap();
+    let row = |pilot: &str| rows.iter().find(|r| r["Group"] == pilot).unwrap();
+    let expected = &reference["compare"]["L08 P07 vs rest"];
+    let p07 = row("P07");
+    for (column, key) in [
+        ("Top-2 vs rest (points)", "difference"),
+        ("95% lower", "lower"),
+        ("95% upper", "upper"),
+    ] {
+        let (ours, theirs) = (
+            p07[column].as_f64().unwrap(),
+            expected[key].as_f64().unwrap(),
+        );
+        assert!(close(ours, theirs, 1e-9), "{column}: {ours} vs {theirs}");
+    }
+    for lagging in ["P07", "P22", "P31"] {
+        assert!(
+            row(lagging)["95% upper"].as_f64().unwrap() < 0.0,
+            "{lagging}"
+        );
+    }
+    for leading in ["P03", "P18"] {
+        assert!(
+            row(leading)["95% lower"].as_f64().unwrap() > 0.0,
+            "{leading}"
+        );
+    }
+}
+
+#[test]
+fn grouping_by_a_question_is_checked() {
+    let (ws, _) = imported_sample_and_reference();
+    for (by, message) in [
+        ("D99", "error: --by D99: expected pilot, role, wave, round or a question id from the codebook\n"),
+        ("L06", "error: --by L06: L06 is a likert question; groups come from a single-choice or yes/no question\n"),
+        ("D02", "error: --by D02: D02 and D01 are both equity fields; they are never crossed, so that no respondent can be singled out\n"),
+    ] {
+        ws.cmd()
+            .args(["compare", "D01", "--by", by])
+            .assert()
+            .code(1)
+            .stderr(message);
+    }
 }
 
 #[test]

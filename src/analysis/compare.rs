@@ -14,9 +14,10 @@ use crate::stats::inference::{
     chi_square, fisher_exact, kruskal_wallis, kruskal_wallis_histograms, mann_whitney_histograms,
     KruskalWallis,
 };
+use crate::stats::intervals::Interval;
 use crate::stats::weights::weighted_describe;
 
-use super::summary::{groups, GroupBy};
+use super::summary::{grouping_of, GroupBy, Grouping};
 use super::tally::{weighting_note, Tally};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -44,12 +45,13 @@ pub fn compare(
     survey: &Survey,
     data: &Dataset,
     questions: &[usize],
-    by: GroupBy,
+    by: Grouping,
     min_cell: u64,
     adjust: Adjust,
+    level: f64,
 ) -> Vec<Table> {
     let codebook = &survey.codebook;
-    let (labels, group_of) = groups(survey, data, Some(by));
+    let (labels, group_of) = grouping_of(survey, data, by);
     let weighted = data.weight.is_some();
     let mut tables = Vec::new();
     let mut tests: Vec<TestRow> = Vec::new();
@@ -63,63 +65,80 @@ pub fn compare(
                     .collect()
             })
             .collect();
-        let title = format!("{} by {}: {}", question.id, by_name(by), question.text);
-        let table = match (&data.columns[q], question.kind) {
+        let by_name = match by {
+            Grouping::Attribute(attribute) => attribute_name(attribute),
+            Grouping::Question(g) => codebook.questions[g].id.as_str(),
+        };
+        let title = format!("{} by {by_name}: {}", question.id, question.text);
+        let mut table = match (&data.columns[q], question.kind) {
             (Column::Levels(levels), QuestionKind::Likert) => {
                 let scale = codebook.scale_of(question).expect("likert has a scale");
                 let values: Vec<f64> = scale.levels.iter().map(|l| l.code as f64).collect();
                 let k = values.len();
+                let top = format!("Top-{}", scale.top_box);
                 let mut table = Table::new(title)
                     .column("Group", ColumnKind::Text)
                     .column("Base n", ColumnKind::Int)
                     .column("Mean", ColumnKind::Float { decimals: 2 })
                     .column("Median", ColumnKind::Float { decimals: 1 })
-                    .column(
-                        format!("Top-{} %", scale.top_box),
-                        ColumnKind::Percent { decimals: 1 },
-                    );
+                    .column(format!("{top} %"), ColumnKind::Percent { decimals: 1 });
+                table = difference_columns(table, &top, level);
+                let groups = group_tallies(data, &members, k, |i| levels[i], min_cell);
+                let differences = differences_from_rest(&groups, k - scale.top_box..k, level);
                 let mut included = Vec::new();
-                for (g, rows) in members.iter().enumerate().filter(|(_, r)| !r.is_empty()) {
-                    let mut tally = Tally::new(k, weighted);
-                    for &i in rows.iter().filter(|&&i| levels[i] != 0) {
-                        tally.add(data, i, levels[i] as usize - 1);
-                    }
-                    let mut row = vec![Cell::Text(labels[g].clone())];
-                    if tally.n() < min_cell {
-                        left_out += 1;
-                        row.extend(std::iter::repeat_n(Cell::Suppressed, 4));
-                    } else {
-                        row.push(Cell::Int(tally.n() as i64));
-                        row.push(Cell::opt_float(tally.mean(&values)));
-                        row.push(Cell::opt_float(tally.median(&values)));
-                        row.push(Cell::opt_float(tally.percent_of(k - scale.top_box..k)));
-                        included.push(tally.counts);
+                for ((g, tally), difference) in groups.iter().zip(differences) {
+                    let mut row = vec![Cell::Text(labels[*g].clone())];
+                    match tally {
+                        None => {
+                            left_out += 1;
+                            row.extend(std::iter::repeat_n(Cell::Suppressed, 7));
+                        }
+                        Some(tally) => {
+                            row.push(Cell::Int(tally.n() as i64));
+                            row.push(Cell::opt_float(tally.mean(&values)));
+                            row.push(Cell::opt_float(tally.median(&values)));
+                            row.push(Cell::opt_float(tally.percent_of(k - scale.top_box..k)));
+                            push_difference(&mut row, difference);
+                            included.push(tally.counts.clone());
+                        }
                     }
                     table.rows.push(row);
                 }
                 tests.extend(rank_test(&question.id, &included));
                 table
             }
-            (Column::Levels(levels), _) => {
+            (Column::Levels(levels), kind) => {
                 let options = codebook.level_labels(question);
+                let yes_no = kind == QuestionKind::YesNo;
                 let mut table = option_table(title, &options);
+                if yes_no {
+                    table = difference_columns(table, "% yes", level);
+                }
+                let groups = group_tallies(data, &members, options.len(), |i| levels[i], min_cell);
+                // Yes is the second level of a yes/no question.
+                let differences = differences_from_rest(&groups, 1..2, level);
                 let mut counts_by_group = Vec::new();
-                for (g, rows) in members.iter().enumerate().filter(|(_, r)| !r.is_empty()) {
-                    let mut tally = Tally::new(options.len(), weighted);
-                    for &i in rows.iter().filter(|&&i| levels[i] != 0) {
-                        tally.add(data, i, levels[i] as usize - 1);
-                    }
-                    let base = tally.n();
-                    let mut row = vec![Cell::Text(labels[g].clone())];
-                    if base < min_cell {
-                        left_out += 1;
-                        row.extend(std::iter::repeat_n(Cell::Suppressed, 1 + options.len()));
-                    } else {
-                        row.push(Cell::Int(base as i64));
-                        row.extend(
-                            (0..options.len()).map(|k| Cell::opt_float(tally.percent_of(k..k + 1))),
-                        );
-                        counts_by_group.push(tally.counts.counts);
+                for ((g, tally), difference) in groups.iter().zip(differences) {
+                    let mut row = vec![Cell::Text(labels[*g].clone())];
+                    match tally {
+                        None => {
+                            left_out += 1;
+                            row.extend(std::iter::repeat_n(
+                                Cell::Suppressed,
+                                1 + options.len() + if yes_no { 3 } else { 0 },
+                            ));
+                        }
+                        Some(tally) => {
+                            row.push(Cell::Int(tally.n() as i64));
+                            row.extend(
+                                (0..options.len())
+                                    .map(|k| Cell::opt_float(tally.percent_of(k..k + 1))),
+                            );
+                            if yes_no {
+                                push_difference(&mut row, difference);
+                            }
+                            counts_by_group.push(tally.counts.counts.clone());
+                        }
                     }
                     table.rows.push(row);
                 }
@@ -206,9 +225,31 @@ pub fn compare(
             }
             (Column::Answered(_), _) => continue,
         };
+        if table.rows.is_empty() {
+            table.footnotes.push(format!(
+                "No respondent in scope was in a group and asked {}.",
+                question.id
+            ));
+        }
         tables.push(table);
     }
     let mut tests = tests_table(tests, adjust, min_cell, left_out);
+    if let Grouping::Question(g) = by {
+        tests.footnotes.push(format!(
+            "Groups are the answers to {}; respondents not asked it, or who did not answer it, are left out.",
+            codebook.questions[g].id
+        ));
+    }
+    if tables.iter().any(|t| {
+        t.columns
+            .iter()
+            .any(|c| c.name.ends_with("vs rest (points)"))
+    }) {
+        tests.footnotes.push(format!(
+            "vs rest: a group's share minus that of the other groups shown, together, in percentage points, with Newcombe's {:.0}% interval, not adjusted for the number of groups: among many groups a few intervals miss 0 by chance, so read them after the test above.",
+            level * 100.0
+        ));
+    }
     if let Some(note) = weighting_note(survey, data) {
         tests.footnotes.push("The tests and effect sizes count respondents unweighted: weighted (design-based) tests need the sampling design, which the data do not carry. The group estimates below are weighted.".into());
         for table in &mut tables {
@@ -217,6 +258,84 @@ pub fn compare(
     }
     tables.insert(0, tests);
     tables
+}
+
+/// Each non-empty group's answers counted at their level (`level_of` gives a row's 1-based
+/// level, 0 when missing); None for a group below the minimum cell size.
+fn group_tallies(
+    data: &Dataset,
+    members: &[Vec<usize>],
+    levels: usize,
+    level_of: impl Fn(usize) -> u8,
+    min_cell: u64,
+) -> Vec<(usize, Option<Tally>)> {
+    members
+        .iter()
+        .enumerate()
+        .filter(|(_, rows)| !rows.is_empty())
+        .map(|(g, rows)| {
+            let mut tally = Tally::new(levels, data.weight.is_some());
+            for &i in rows.iter().filter(|&&i| level_of(i) != 0) {
+                tally.add(data, i, level_of(i) as usize - 1);
+            }
+            (g, (tally.n() >= min_cell).then_some(tally))
+        })
+        .collect()
+}
+
+/// Each shown group's share at `levels` minus the share of the other shown groups together,
+/// in percentage points, with Newcombe's interval: which pilot stands out, and by how much.
+/// None for suppressed groups, and when fewer than two groups are shown.
+fn differences_from_rest(
+    groups: &[(usize, Option<Tally>)],
+    levels: std::ops::Range<usize>,
+    level: f64,
+) -> Vec<Option<Interval>> {
+    let shown: Vec<usize> = (0..groups.len())
+        .filter(|&j| groups[j].1.is_some())
+        .collect();
+    groups
+        .iter()
+        .enumerate()
+        .map(|(j, (_, tally))| {
+            let tally = tally.as_ref()?;
+            let mut rest: Option<Tally> = None;
+            for &other in shown.iter().filter(|&&o| o != j) {
+                let other = groups[other].1.as_ref()?;
+                match &mut rest {
+                    Some(r) => r.merge(other),
+                    None => rest = Some(other.clone()),
+                }
+            }
+            tally
+                .share_difference(&rest?, levels.clone(), level)
+                .map(|d| Interval {
+                    estimate: d.estimate * 100.0,
+                    lower: d.lower * 100.0,
+                    upper: d.upper * 100.0,
+                })
+        })
+        .collect()
+}
+
+/// The columns of `differences_from_rest` for the share called `share`.
+fn difference_columns(table: Table, share: &str, level: f64) -> Table {
+    let points = ColumnKind::Float { decimals: 1 };
+    table
+        .column(format!("{share} vs rest (points)"), points)
+        .column(format!("{:.0}% lower", level * 100.0), points)
+        .column(format!("{:.0}% upper", level * 100.0), points)
+}
+
+fn push_difference(row: &mut Vec<Cell>, difference: Option<Interval>) {
+    match difference {
+        Some(d) => row.extend([
+            Cell::Float(d.estimate),
+            Cell::Float(d.lower),
+            Cell::Float(d.upper),
+        ]),
+        None => row.extend([Cell::Empty, Cell::Empty, Cell::Empty]),
+    }
 }
 
 /// A table of groups with their base and the percentage choosing each option.
@@ -348,7 +467,7 @@ fn tests_table(tests: Vec<TestRow>, adjust: Adjust, min_cell: u64, left_out: usi
     table
 }
 
-fn by_name(by: GroupBy) -> &'static str {
+fn attribute_name(by: GroupBy) -> &'static str {
     match by {
         GroupBy::Pilot => "pilot",
         GroupBy::Role => "role",

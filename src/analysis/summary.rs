@@ -32,6 +32,41 @@ impl GroupBy {
     }
 }
 
+/// What a comparison splits respondents by: an attribute of the response, or the answer to a
+/// single-choice or yes/no question (a demographic, say).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grouping {
+    Attribute(GroupBy),
+    Question(usize),
+}
+
+/// Group labels and each row's group index for `grouping`; for a question, its options in
+/// codebook order, with rows that were not asked it or gave no answer in no group
+/// (`usize::MAX`).
+pub(crate) fn grouping_of(
+    survey: &Survey,
+    data: &Dataset,
+    grouping: Grouping,
+) -> (Vec<String>, Vec<usize>) {
+    match grouping {
+        Grouping::Attribute(by) => groups(survey, data, Some(by)),
+        Grouping::Question(q) => {
+            let question = &survey.codebook.questions[q];
+            let labels = survey.codebook.level_labels(question);
+            let index = match &data.columns[q] {
+                DataColumn::Levels(levels) => (0..data.len())
+                    .map(|i| match levels[i] {
+                        l if l != 0 && data.asked(question, q, i) => l as usize - 1,
+                        _ => usize::MAX,
+                    })
+                    .collect(),
+                _ => vec![usize::MAX; data.len()],
+            };
+            (labels, index)
+        }
+    }
+}
+
 /// A section of the summary: a title, a note that introduces it, and its questions.
 pub struct Section {
     pub title: String,

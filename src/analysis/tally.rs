@@ -43,6 +43,13 @@ impl Tally {
         }
     }
 
+    pub fn merge(&mut self, other: &Tally) {
+        self.counts.merge(&other.counts);
+        if let (Some(a), Some(b)) = (&mut self.weighted, &other.weighted) {
+            a.merge(b);
+        }
+    }
+
     /// Respondents counted: the base.
     pub fn n(&self) -> u64 {
         self.counts.n()

@@ -2,9 +2,12 @@
 
 use anyhow::bail;
 
-use super::{Context, OutputArgs, WeightArgs};
+use super::{check_level, Context, OutputArgs, WeightArgs};
 use crate::analysis::compare::{compare, Adjust};
-use crate::analysis::summary::GroupBy;
+use clap::ValueEnum;
+
+use crate::analysis::summary::{GroupBy, Grouping};
+use crate::codebook::{QuestionKind, Survey};
 use crate::ingest;
 
 /// Compare groups on one or more questions: Kruskal-Wallis or Mann-Whitney for ratings,
@@ -19,9 +22,10 @@ pub struct Args {
     /// Compare the questions of these recommendations.
     #[arg(short, long, value_delimiter = ',')]
     rec: Vec<String>,
-    /// The groups to compare.
-    #[arg(long, value_enum)]
-    by: GroupBy,
+    /// The groups to compare: pilot, role, wave, round, or the id of a single-choice or
+    /// yes/no question (a demographic such as D02).
+    #[arg(long)]
+    by: String,
     /// Only these roles.
     #[arg(long, value_delimiter = ',')]
     role: Vec<String>,
@@ -31,6 +35,9 @@ pub struct Args {
     /// How p-values are adjusted for the number of tests.
     #[arg(long, value_enum, default_value_t = Adjust::Holm)]
     adjust: Adjust,
+    /// Confidence level of the differences' intervals.
+    #[arg(long, default_value_t = 0.95)]
+    level: f64,
     #[command(flatten)]
     weights: WeightArgs,
     #[command(flatten)]
@@ -76,13 +83,16 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
             && (waves.is_empty() || waves.contains(&(data.wave[i] as usize)))
     });
     args.weights.apply(&mut data)?;
+    check_level(args.level)?;
+    let by = grouping(&survey, &args.by, &questions)?;
     let tables = compare(
         &survey,
         &data,
         &questions,
-        args.by,
+        by,
         codebook.privacy.min_cell,
         args.adjust,
+        args.level,
     );
     let heading = format!(
         "Comparison of {} responses (store {})",
@@ -91,4 +101,39 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
     );
     args.out.emit(&heading, &tables)?;
     Ok(0)
+}
+
+/// `--by`: an attribute name, or a single-choice or yes/no question that does not share a
+/// module with a compared question (two equity fields are never crossed).
+fn grouping(survey: &Survey, by: &str, questions: &[usize]) -> anyhow::Result<Grouping> {
+    if let Ok(attribute) = GroupBy::from_str(by, true) {
+        return Ok(Grouping::Attribute(attribute));
+    }
+    let codebook = &survey.codebook;
+    let Some(g) = codebook.question_index(by) else {
+        bail!("--by {by}: expected pilot, role, wave, round or a question id from the codebook");
+    };
+    let group = &codebook.questions[g];
+    if !matches!(group.kind, QuestionKind::Single | QuestionKind::YesNo) {
+        bail!(
+            "--by {by}: {} is a {} question; groups come from a single-choice or yes/no question",
+            group.id,
+            group.kind.name()
+        );
+    }
+    for &q in questions {
+        let question = &codebook.questions[q];
+        if q == g {
+            bail!("--by {by}: a question cannot be compared across its own answers");
+        }
+        if group.module.is_some() && group.module == question.module {
+            bail!(
+                "--by {by}: {} and {} are both {} fields; they are never crossed, so that no respondent can be singled out",
+                group.id,
+                question.id,
+                group.module.as_deref().unwrap_or_default()
+            );
+        }
+    }
+    Ok(Grouping::Question(g))
 }

@@ -43,7 +43,12 @@ pub fn display(cell: &Cell, kind: ColumnKind) -> String {
         Cell::Int(i) => i.to_string(),
         Cell::Float(x) => match kind {
             ColumnKind::Float { decimals } | ColumnKind::Percent { decimals } => {
-                format!("{x:.decimals$}")
+                let text = format!("{x:.decimals$}");
+                // A tiny negative rounds to "-0.0", which reads as a difference that is not there.
+                match text.strip_prefix('-') {
+                    Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
+                    _ => text,
+                }
             }
             ColumnKind::Number
             | ColumnKind::Int

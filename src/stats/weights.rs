@@ -145,6 +145,14 @@ impl WeightedHistogram {
         self.n += 1;
     }
 
+    pub fn merge(&mut self, other: &WeightedHistogram) {
+        for (a, b) in self.sums.iter_mut().zip(&other.sums) {
+            *a += b;
+        }
+        self.squares += other.squares;
+        self.n += other.n;
+    }
+
     pub fn total(&self) -> f64 {
         self.sums.iter().sum()
     }

@@ -262,7 +262,7 @@ def sample_summary():
         f = df[df["role"].isin(q["roles"]) & df["_present"].map(lambda p: qid in p)]
         return f[f[qid].notna()]
     compare = {}
-    for qid, by in [("L08", "pilot"), ("L10", "pilot"), ("L03", "wave"), ("L04", "pilot")]:
+    for qid, by in [("L08", "pilot"), ("L10", "pilot"), ("L03", "wave"), ("L04", "pilot"), ("L06", "D02")]:
         f = asked_frame(qid)
         groups = [g for _, g in f.groupby(by) if len(g) >= 10]
         q = next(x for x in questions if x["id"] == qid)
@@ -289,6 +289,16 @@ def sample_summary():
     last = e06[e06["wave"] == "annual"]["E06"].astype(float)
     welch = st.ttest_ind(last, first, equal_var=False)
     compare["trend E06"] = {"slope": float(fit.slope), "p": float(fit.pvalue), "annual_change": float(last.mean() - first.mean()), "annual_change_p": float(welch.pvalue)}
+
+    # A pilot against the rest: P07's top-2 share of L08 minus that of the other pilots shown,
+    # with Newcombe's hybrid score interval from statsmodels.
+    from statsmodels.stats.proportion import confint_proportions_2indep
+    l08_groups = {p: g for p, g in asked_frame("L08").groupby("pilot") if len(g) >= 10}
+    p07 = l08_groups["P07"]["L08"].astype(float)
+    rest = pd.concat([g for p, g in l08_groups.items() if p != "P07"])["L08"].astype(float)
+    x1, n1, x2, n2 = int((p07 >= 4).sum()), len(p07), int((rest >= 4).sum()), len(rest)
+    low, high = confint_proportions_2indep(x1, n1, x2, n2, method="newcomb", compare="diff", alpha=0.05)
+    compare["L08 P07 vs rest"] = {"difference": 100 * (x1 / n1 - x2 / n2), "lower": 100 * low, "upper": 100 * high}
 
     # Summary intervals of L08: t for the mean, Wilson and Clopper-Pearson for the top-2 share.
     l08 = asked_frame("L08")["L08"].astype(float)
