@@ -55,6 +55,93 @@ fn crosstab_counts_percentages_and_suppression() {
     assert!(notes.contains("s = suppressed"), "{notes}");
 }
 
+/// A select-all question crossed with a demographic: respondents choosing each option, one
+/// Holm-adjusted chi-square per option, matching pandas and scipy on the bundled sample
+/// (tests/reference/make_reference.py), and no small cell recoverable from an option's total.
+#[test]
+fn select_all_crosstab_counts_respondents_and_tests_each_option() {
+    let ws = TestWorkspace::new();
+    ws.cmd()
+        .arg("import")
+        .arg(common::sample_dir())
+        .arg("--skip-invalid")
+        .assert()
+        .success();
+    let reference: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!(
+            "{}/tests/fixtures/reference/sample_summary.json",
+            common::REPO
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let expected = &reference["compare"]["D02 by L12 at exit"];
+    // Named the other way round, the select-all question still goes across the top.
+    let output = ws
+        .cmd()
+        .args([
+            "crosstab", "L12", "D02", "--wave", "exit", "--format", "json",
+        ])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let table = &report["tables"][0];
+    let rows = table["rows"].as_array().unwrap();
+    let woman = &rows[0];
+    assert_eq!(woman["D02 \\ L12"], "Woman");
+    assert_eq!(woman["Respondents"], expected["woman_base"]);
+    let options = [
+        "Added it to an online profile",
+        "Added it to my resume",
+        "Showed it to my current employer",
+        "Used it in a job application",
+        "Used it toward a further credential",
+        "Not used it yet",
+    ];
+    let base = expected["woman_base"].as_f64().unwrap();
+    for (k, option) in options.iter().enumerate() {
+        let count = expected["woman_chosen"][k].as_f64().unwrap();
+        assert_eq!(woman[format!("n {option}")].as_f64().unwrap(), count);
+        let percent = woman[format!("% {option}")].as_f64().unwrap();
+        assert!((percent - count * 100.0 / base).abs() < 1e-9, "{option}");
+    }
+    assert_eq!(rows.last().unwrap()["Respondents"], expected["total"]);
+    let notes = table["footnotes"].to_string();
+    assert!(
+        notes.contains("a row can add up to more than 100"),
+        "{notes}"
+    );
+    assert!(notes.contains("shown across the top"), "{notes}");
+    // No option column and not the respondents column holds exactly one suppressed cell.
+    let columns: Vec<String> = options
+        .iter()
+        .map(|o| format!("n {o}"))
+        .chain(["Respondents".to_string()])
+        .collect();
+    for column in &columns {
+        let hidden = rows.iter().filter(|r| r[column] == "suppressed").count();
+        assert_ne!(hidden, 1, "{column}");
+    }
+    let tests = report["tables"][1]["rows"].as_array().unwrap();
+    let mut p = Vec::new();
+    for (row, e) in tests.iter().zip(expected["tests"].as_array().unwrap()) {
+        let (ours, theirs) = (
+            row["Statistic"].as_f64().unwrap(),
+            e["statistic"].as_f64().unwrap(),
+        );
+        assert!((ours - theirs).abs() <= 1e-9 * theirs, "{ours} vs {theirs}");
+        let (ours, theirs) = (row["p"].as_f64().unwrap(), e["p"].as_f64().unwrap());
+        assert!((ours - theirs).abs() <= 1e-6 * theirs, "{ours} vs {theirs}");
+        assert_eq!(row["df"], e["df"]);
+        p.push(row["p adjusted"].as_f64().unwrap());
+    }
+    assert_eq!(tests.len(), 6);
+    assert!(
+        p.iter().all(|&p| p > 0.05),
+        "gender was built with no effect: {p:?}"
+    );
+}
+
 /// Every row and every column holds no hidden cell or at least two (unless it has only one
 /// cell), and every count from 1 to min_cell - 1 is hidden.
 fn protected(counts: &[Vec<u64>], hidden: &[Vec<bool>], min_cell: u64) -> bool {

@@ -59,8 +59,13 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
     let tables = match crosstab(&survey, &data, a, b, args.percent, codebook.privacy.min_cell) {
         Ok(tables) => tables,
         Err(CrosstabError::NotCategorical(id)) => {
-            bail!("{id} is not a categorical question; expected a single, yes/no or rating question")
+            bail!("{id} is not a categorical question; expected a single, yes/no, rating or select-all question")
         }
+        Err(CrosstabError::TwoSelectAll) => bail!(
+            "{} and {} are both select-all questions; cross one of them with a single-choice, yes/no or rating question",
+            args.a,
+            args.b
+        ),
         Err(CrosstabError::TwoEquityFields) => bail!(
             "{} and {} are both equity-module questions; they are never crossed with each other (privacy). Cross one with an outcome question instead",
             args.a,

@@ -300,6 +300,22 @@ def sample_summary():
     low, high = confint_proportions_2indep(x1, n1, x2, n2, method="newcomb", compare="diff", alpha=0.05)
     compare["L08 P07 vs rest"] = {"difference": 100 * (x1 / n1 - x2 / n2), "lower": 100 * low, "upper": 100 * high}
 
+    # D02 (rows) by the select-all L12 at exit: respondents choosing each option per row, and one
+    # chi-square per option (chose it or not) over the rows of 10 or more respondents.
+    f = df[(df["wave"] == "exit") & (df["role"] == "learner") & df["D02"].notna() & df["L12"].notna()
+           & df["_present"].map(lambda p: "L12" in p and "D02" in p)]
+    rows = {int(level): g for level, g in f.groupby("D02")}
+    l12 = next(x for x in questions if x["id"] == "L12")
+    chosen = {level: [int(g["L12"].map(lambda s, k=k: k + 1 in s).sum()) for k in range(len(l12["options"]))]
+              for level, g in rows.items()}
+    tests = []
+    for k in range(len(l12["options"])):
+        table = [[chosen[level][k], len(g) - chosen[level][k]] for level, g in rows.items() if len(g) >= 10]
+        chi2, p_value, dof, _ = st.chi2_contingency(table, correction=False)
+        tests.append({"statistic": float(chi2), "p": float(p_value), "df": int(dof)})
+    compare["D02 by L12 at exit"] = {"woman_chosen": chosen[1], "woman_base": len(rows[1]),
+                                     "total": len(f), "tests": tests}
+
     # Summary intervals of L08: t for the mean, Wilson and Clopper-Pearson for the top-2 share.
     l08 = asked_frame("L08")["L08"].astype(float)
     mean_low, mean_high = st.t.interval(0.95, len(l08) - 1, loc=l08.mean(), scale=st.sem(l08))
