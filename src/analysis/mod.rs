@@ -2,6 +2,7 @@
 
 pub mod compare;
 pub mod crosstab;
+pub mod indicators;
 pub mod inspect;
 pub mod quality;
 pub mod scales;

@@ -10,6 +10,7 @@ mod init;
 mod input;
 mod inspect;
 mod quality;
+mod recs;
 mod sample;
 mod scales;
 mod summary;
@@ -58,6 +59,7 @@ enum Command {
     Crosstab(crosstab::Args),
     Scales(scales::Args),
     Trend(trend::Args),
+    Recs(recs::Args),
     Demo(demo::Args),
 }
 
@@ -77,6 +79,7 @@ pub fn main() -> i32 {
         Command::Crosstab(args) => crosstab::run(&ctx, args),
         Command::Scales(args) => scales::run(&ctx, args),
         Command::Trend(args) => trend::run(&ctx, args),
+        Command::Recs(args) => recs::run(&ctx, args),
         Command::Demo(args) => demo::run(&ctx, args),
     });
     match result {

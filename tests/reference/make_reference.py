@@ -316,6 +316,29 @@ def sample_summary():
     compare["D02 by L12 at exit"] = {"woman_chosen": chosen[1], "woman_base": len(rows[1]),
                                      "total": len(f), "tests": tests}
 
+    # Scorecard indicators at the annual wave: L08 top-2 share (Wilson), E06 top-2 change since
+    # exit (Newcombe, statsmodels), P03 mean (t) and its change (Welch).
+    l08_annual = asked_frame("L08").query("wave == 'annual'")["L08"].astype(float)
+    top = int((l08_annual >= 4).sum())
+    low, high = proportion_confint(top, len(l08_annual), alpha=0.05, method="wilson")
+    e06 = asked_frame("E06")
+    e06_last = (e06[e06["wave"] == "annual"]["E06"].astype(float) >= 4)
+    e06_first = (e06[e06["wave"] == "exit"]["E06"].astype(float) >= 4)
+    c_low, c_high = confint_proportions_2indep(int(e06_last.sum()), len(e06_last), int(e06_first.sum()), len(e06_first),
+                                               method="newcomb", compare="diff", alpha=0.05)
+    p03 = asked_frame("P03")
+    p03_last = p03[p03["wave"] == "annual"]["P03"].astype(float)
+    p03_first = p03[p03["wave"] == "exit"]["P03"].astype(float)
+    m_low, m_high = st.t.interval(0.95, len(p03_last) - 1, loc=p03_last.mean(), scale=st.sem(p03_last))
+    welch = st.ttest_ind(p03_last, p03_first, equal_var=False)
+    ci = welch.confidence_interval(0.95)
+    compare["scorecard"] = {
+        "L08": {"n": len(l08_annual), "estimate": 100 * top / len(l08_annual), "lower": 100 * low, "upper": 100 * high},
+        "E06 change": {"estimate": 100 * (e06_last.mean() - e06_first.mean()), "lower": 100 * c_low, "upper": 100 * c_high},
+        "P03": {"n": len(p03_last), "estimate": float(p03_last.mean()), "lower": float(m_low), "upper": float(m_high),
+                "change": float(p03_last.mean() - p03_first.mean()), "change_lower": float(ci.low), "change_upper": float(ci.high)},
+    }
+
     # Summary intervals of L08: t for the mean, Wilson and Clopper-Pearson for the top-2 share.
     l08 = asked_frame("L08")["L08"].astype(float)
     mean_low, mean_high = st.t.interval(0.95, len(l08) - 1, loc=l08.mean(), scale=st.sem(l08))
