@@ -13,6 +13,7 @@ mod quality;
 mod sample;
 mod scales;
 mod summary;
+mod track;
 mod trend;
 
 use std::io::Write;
@@ -57,6 +58,7 @@ enum Command {
     Crosstab(crosstab::Args),
     Scales(scales::Args),
     Trend(trend::Args),
+    Track(track::Args),
     Demo(demo::Args),
 }
 
@@ -76,6 +78,7 @@ pub fn main() -> i32 {
         Command::Crosstab(args) => crosstab::run(&ctx, args),
         Command::Scales(args) => scales::run(&ctx, args),
         Command::Trend(args) => trend::run(&ctx, args),
+        Command::Track(args) => track::run(&ctx, args),
         Command::Demo(args) => demo::run(&ctx, args),
     });
     match result {
