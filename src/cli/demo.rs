@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::track::{import_file, ImportResult};
+use super::track::{import_file, recorded_at_now, ImportResult};
 use super::{emit, Context};
 use crate::codebook::Survey;
 use crate::error::Error;
@@ -89,9 +89,7 @@ fn load_sample_plan(survey: &Survey, store: &mut Store, dir: &Path) -> anyhow::R
     for (date, path) in &files {
         let stamp = Stamp {
             on: *date,
-            recorded_at: chrono::Local::now()
-                .format("%Y-%m-%dT%H:%M:%S%:z")
-                .to_string(),
+            recorded_at: recorded_at_now(),
             by: "Micro-credential Office (sample)".into(),
             source: format!("import {}", crate::ingest::display_path(path)),
         };

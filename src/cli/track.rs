@@ -73,9 +73,7 @@ impl WriteArgs {
             .unwrap_or_else(|| "unknown".into());
         Stamp {
             on: self.as_of.unwrap_or_else(today),
-            recorded_at: chrono::Local::now()
-                .format("%Y-%m-%dT%H:%M:%S%:z")
-                .to_string(),
+            recorded_at: recorded_at_now(),
             by,
             source: source.to_string(),
         }
@@ -102,6 +100,14 @@ impl ReadArgs {
     }
 }
 
+/// The wall-clock entry time, to the microsecond so that entries made one after another sort
+/// in the order they were made.
+pub fn recorded_at_now() -> String {
+    chrono::Local::now()
+        .format("%Y-%m-%dT%H:%M:%S%.6f%:z")
+        .to_string()
+}
+
 fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
@@ -111,13 +117,17 @@ fn parse_date_arg(text: &str) -> Result<NaiveDate, String> {
         .ok_or_else(|| format!("\"{text}\" is not a date; expected ISO 8601, such as 2026-11-29"))
 }
 
-/// A date, or `none` to clear one.
-fn parse_optional_date_arg(text: &str) -> Result<Option<NaiveDate>, String> {
+/// A date given to `action edit`, or `none` to clear it. (A newtype, because clap reads an
+/// `Option<Option<T>>` field as a flag with an optional value.)
+#[derive(Clone, Copy)]
+struct DateOrNone(Option<NaiveDate>);
+
+fn parse_optional_date_arg(text: &str) -> Result<DateOrNone, String> {
     if text.eq_ignore_ascii_case("none") {
-        return Ok(None);
+        return Ok(DateOrNone(None));
     }
     parse_date_arg(text)
-        .map(Some)
+        .map(|d| DateOrNone(Some(d)))
         .map_err(|e| format!("{e}, or none"))
 }
 
@@ -194,10 +204,10 @@ struct EditArgs {
     owner: Option<String>,
     /// A date, or none to clear it.
     #[arg(long, value_name = "DATE|none", value_parser = parse_optional_date_arg)]
-    start: Option<Option<NaiveDate>>,
+    start: Option<DateOrNone>,
     /// A date, or none to clear it.
     #[arg(long, value_name = "DATE|none", value_parser = parse_optional_date_arg)]
-    due: Option<Option<NaiveDate>>,
+    due: Option<DateOrNone>,
     /// Why the change was made.
     #[arg(long, value_name = "TEXT")]
     note: String,
@@ -509,8 +519,8 @@ fn edit(store: &mut Store, args: EditArgs) -> anyhow::Result<i32> {
     let (id, count) = store.update_plan(&stamp, |plan| {
         let state = action_state(plan, &args.action)?;
         let fields = &state.fields;
-        let start = args.start.unwrap_or(fields.start);
-        let due = args.due.unwrap_or(fields.due);
+        let start = args.start.map_or(fields.start, |d| d.0);
+        let due = args.due.map_or(fields.due, |d| d.0);
         check_dates(start, due)?;
         let mut changes = Vec::new();
         let texts = [

@@ -620,24 +620,25 @@ fn read_rows(
                             ),
                         );
                     }
-                    // A verification confirms a recorded claim, so it cannot predate it:
-                    // the stored implemented status, or this import when it records one.
-                    let claimed = match current.get(&id) {
-                        Some(state) if state.status == Status::Implemented => state.status_since,
-                        _ => as_of,
-                    };
+                    // A verification confirms a claim, so it cannot predate the stored
+                    // implemented status. A claim this file records for the first time
+                    // (a spreadsheet moving into mctrack) may have been verified before today.
+                    let claimed = current
+                        .get(&id)
+                        .filter(|state| state.status == Status::Implemented)
+                        .map(|state| state.status_since);
                     match verified_on {
                         Some(on) if on > as_of => problem(
                             "verified_on",
                             &date_text(Some(on)),
                             &format!("a date no later than today ({})", date_text(Some(as_of))),
                         ),
-                        Some(on) if on < claimed => problem(
+                        Some(on) if claimed.is_some_and(|c| on < c) => problem(
                             "verified_on",
                             &date_text(Some(on)),
                             &format!(
-                                "a date on or after {}, when {id} is recorded as implemented",
-                                date_text(Some(claimed))
+                                "a date on or after {}, when {id} was recorded as implemented",
+                                date_text(claimed)
                             ),
                         ),
                         _ => {}
