@@ -350,6 +350,7 @@ struct ChangesArgs {
 /// Example: mctrack track import action-plan.csv --as-of 2026-09-30
 #[derive(clap::Args)]
 struct ImportArgs {
+    /// The action plan CSV (UTF-8, UTF-16 or Windows-1252; comma- or semicolon-separated).
     file: PathBuf,
     /// Check the file and say what would change; write nothing.
     #[arg(long)]
@@ -780,7 +781,12 @@ fn show(survey: &Survey, store: &Store, args: ShowArgs) -> anyhow::Result<i32> {
     );
     let actions = plan.actions();
     let mine: Vec<&ActionState> = actions.iter().filter(|a| a.rec_id == rec).collect();
-    let action_rows = action_table(format!("Actions of {rec}"), &mine, &rules);
+    let mut action_rows = action_table(format!("Actions of {rec}"), &mine, &rules);
+    if mine.is_empty() {
+        action_rows
+            .footnotes
+            .insert(0, format!("No actions are recorded for {rec}."));
+    }
     let mut notes = Table::new(format!("Comments and evidence for {rec}"))
         .column("Date", ColumnKind::Text)
         .column("Action", ColumnKind::Text)
@@ -823,6 +829,11 @@ fn show(survey: &Survey, store: &Store, args: ShowArgs) -> anyhow::Result<i32> {
         let mut row = vec![Cell::Text(on.to_string())];
         row.extend(cells);
         notes.rows.push(row);
+    }
+    if notes.rows.is_empty() {
+        notes.footnotes.push(format!(
+            "No comments or evidence are recorded for {rec}'s actions."
+        ));
     }
     let heading = format!("Tracking of {rec} as of {}", rules.as_of);
     args.out.emit(&heading, &[overview, action_rows, notes])?;
