@@ -1,7 +1,8 @@
 //! mctrack: survey evidence and recommendation tracking for micro-credential pilot programmes.
 //!
 //! Data flows one way: `ingest` -> `store` -> `analysis` -> `render`, with the `codebook` read
-//! by all. `cli` is a thin layer over the library.
+//! by all, and `tracking` (recommendation actions and their status history) beside analysis.
+//! `cli` is a thin layer over the library.
 
 pub mod analysis;
 pub mod cli;
@@ -13,6 +14,7 @@ pub mod render;
 pub mod sample;
 pub mod stats;
 pub mod store;
+pub mod tracking;
 pub mod workspace;
 
 pub use error::{Error, Result};

@@ -14,6 +14,7 @@ mod recs;
 mod sample;
 mod scales;
 mod summary;
+mod track;
 mod trend;
 
 use std::io::Write;
@@ -60,6 +61,7 @@ enum Command {
     Scales(scales::Args),
     Trend(trend::Args),
     Recs(recs::Args),
+    Track(track::Args),
     Demo(demo::Args),
 }
 
@@ -80,6 +82,7 @@ pub fn main() -> i32 {
         Command::Scales(args) => scales::run(&ctx, args),
         Command::Trend(args) => trend::run(&ctx, args),
         Command::Recs(args) => recs::run(&ctx, args),
+        Command::Track(args) => track::run(&ctx, args),
         Command::Demo(args) => demo::run(&ctx, args),
     });
     match result {

@@ -10,6 +10,7 @@ mod terminal;
 
 use std::io::Write;
 
+pub use csv_out::neutralise;
 pub use table::{Cell, Column, ColumnKind, Table};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

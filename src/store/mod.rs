@@ -5,8 +5,11 @@
 //! Layout: `responses` has one row per response, with the metadata columns and then one column
 //! per codebook question, named by the question id. A wide table needs one insert per response
 //! instead of one per answer, and reads back in one scan; new questions add columns.
+//!
+//! Recommendation tracking lives beside the responses in append-only tables (`tracking.rs`).
 
 mod schema;
+mod tracking;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

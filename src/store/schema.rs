@@ -56,6 +56,93 @@ CREATE TABLE IF NOT EXISTS text_answers (
     value       TEXT NOT NULL,
     PRIMARY KEY (response_id, question_id)
 ) WITHOUT ROWID;
+-- Recommendation tracking. Every table is append-only (the triggers below refuse UPDATE and
+-- DELETE): the current state is the first record plus everything appended since, and a
+-- correction is a new row. on_date is the date a change counts from (today or --as-of),
+-- recorded_at the wall-clock time it was written, source the command or imported file.
+CREATE TABLE IF NOT EXISTS rec_positions (
+    id          INTEGER PRIMARY KEY,
+    rec_id      TEXT NOT NULL,
+    position    TEXT NOT NULL CHECK (position IN ('accepted', 'partially_accepted', 'not_accepted', 'undecided')),
+    rationale   TEXT NOT NULL,
+    priority    INTEGER NOT NULL CHECK (priority IN (0, 1)),
+    owner       TEXT NOT NULL,
+    note        TEXT NOT NULL,
+    on_date     TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    source      TEXT NOT NULL,
+    CHECK (position <> 'not_accepted' OR rationale <> '')
+);
+CREATE TABLE IF NOT EXISTS actions (
+    id          TEXT PRIMARY KEY,
+    rec_id      TEXT NOT NULL,
+    seq         INTEGER NOT NULL,
+    description TEXT NOT NULL,
+    deliverable TEXT NOT NULL,
+    owner       TEXT NOT NULL,
+    start_date  TEXT,
+    due_date    TEXT,
+    status      TEXT NOT NULL CHECK (status IN ('not_started', 'in_progress', 'little_or_no_progress', 'implemented', 'will_not_implement', 'no_longer_applicable')),
+    on_date     TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    source      TEXT NOT NULL,
+    UNIQUE (rec_id, seq)
+);
+CREATE TABLE IF NOT EXISTS action_events (
+    id          INTEGER PRIMARY KEY,
+    action_id   TEXT NOT NULL REFERENCES actions(id),
+    field       TEXT NOT NULL CHECK (field IN ('status', 'description', 'deliverable', 'owner', 'start_date', 'due_date', 'verified')),
+    from_value  TEXT,
+    to_value    TEXT,
+    note        TEXT NOT NULL,
+    on_date     TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    source      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS action_events_by_action ON action_events(action_id);
+CREATE TABLE IF NOT EXISTS action_comments (
+    id          INTEGER PRIMARY KEY,
+    action_id   TEXT NOT NULL REFERENCES actions(id),
+    text        TEXT NOT NULL,
+    on_date     TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    source      TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS action_evidence (
+    id          INTEGER PRIMARY KEY,
+    action_id   TEXT NOT NULL REFERENCES actions(id),
+    kind        TEXT NOT NULL CHECK (kind IN ('indicator', 'document', 'link')),
+    reference   TEXT NOT NULL,
+    note        TEXT NOT NULL,
+    on_date     TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    source      TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS rec_positions_no_update BEFORE UPDATE ON rec_positions
+BEGIN SELECT RAISE(ABORT, 'rec_positions is append-only: history is never rewritten; record a correction as a new entry'); END;
+CREATE TRIGGER IF NOT EXISTS rec_positions_no_delete BEFORE DELETE ON rec_positions
+BEGIN SELECT RAISE(ABORT, 'rec_positions is append-only: history is never rewritten; record a correction as a new entry'); END;
+CREATE TRIGGER IF NOT EXISTS actions_no_update BEFORE UPDATE ON actions
+BEGIN SELECT RAISE(ABORT, 'actions is append-only: history is never rewritten; record a correction as a new entry'); END;
+CREATE TRIGGER IF NOT EXISTS actions_no_delete BEFORE DELETE ON actions
+BEGIN SELECT RAISE(ABORT, 'actions is append-only: history is never rewritten; record a correction as a new entry'); END;
+CREATE TRIGGER IF NOT EXISTS action_events_no_update BEFORE UPDATE ON action_events
+BEGIN SELECT RAISE(ABORT, 'action_events is append-only: history is never rewritten; record a correction as a new entry'); END;
+CREATE TRIGGER IF NOT EXISTS action_events_no_delete BEFORE DELETE ON action_events
+BEGIN SELECT RAISE(ABORT, 'action_events is append-only: history is never rewritten; record a correction as a new entry'); END;
+CREATE TRIGGER IF NOT EXISTS action_comments_no_update BEFORE UPDATE ON action_comments
+BEGIN SELECT RAISE(ABORT, 'action_comments is append-only: history is never rewritten; record a correction as a new entry'); END;
+CREATE TRIGGER IF NOT EXISTS action_comments_no_delete BEFORE DELETE ON action_comments
+BEGIN SELECT RAISE(ABORT, 'action_comments is append-only: history is never rewritten; record a correction as a new entry'); END;
+CREATE TRIGGER IF NOT EXISTS action_evidence_no_update BEFORE UPDATE ON action_evidence
+BEGIN SELECT RAISE(ABORT, 'action_evidence is append-only: history is never rewritten; record a correction as a new entry'); END;
+CREATE TRIGGER IF NOT EXISTS action_evidence_no_delete BEFORE DELETE ON action_evidence
+BEGIN SELECT RAISE(ABORT, 'action_evidence is append-only: history is never rewritten; record a correction as a new entry'); END;
 ";
 
 /// Quotes an SQL identifier. Question ids are validated to letters, digits and `_`, so this
