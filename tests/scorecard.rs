@@ -99,3 +99,128 @@ fn indicators_match_scipy_and_statsmodels_and_move_where_the_sample_moves() {
     assert_eq!(l08["Status"], "below target");
     assert_eq!(row("L11 % yes")["Status"], "met");
 }
+
+fn scorecard_rows(ws: &TestWorkspace) -> Vec<Value> {
+    let report = json(ws, &["recs", "--as-of", "2026-11-29"]);
+    assert_eq!(
+        report["tables"][0]["title"],
+        "Scorecard: status beside evidence"
+    );
+    report["tables"][0]["rows"].as_array().unwrap().clone()
+}
+
+fn check_of(rows: &[Value], rec: &str) -> String {
+    let row = rows.iter().find(|r| r["Rec"] == rec).unwrap();
+    row["Check"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn the_scorecard_sets_the_sample_plan_beside_the_evidence() {
+    let ws = imported_sample();
+    for date in ["2025-09-30", "2026-03-31", "2026-09-30"] {
+        ws.cmd()
+            .args(["track", "import"])
+            .arg(format!("{REPO}/surveys/sample-tracking/{date}.csv"))
+            .args(["--as-of", date, "--by", "Tester"])
+            .assert()
+            .success();
+    }
+    let rows = scorecard_rows(&ws);
+    assert_eq!(rows.len(), 8);
+    let r1 = &rows[0];
+    assert_eq!(r1["Position"], "accepted");
+    assert_eq!(r1["Priority"], "yes");
+    assert_eq!(r1["Status"], "in progress");
+    assert_eq!(
+        (&r1["Actions implemented"], &r1["Actions"], &r1["Verified"]),
+        (&1.into(), &3.into(), &1.into())
+    );
+    assert_eq!(r1["Next due"], "2026-06-30");
+    assert_eq!(r1["Overdue"], 1);
+    assert_eq!(r1["Days since update"], 60);
+    assert_eq!(
+        (&r1["Indicators met"], &r1["Indicators"]),
+        (&2.into(), &3.into())
+    );
+    assert_eq!(r1["Better"], 1);
+    assert_eq!(rows[3]["Position"], "not accepted");
+    assert_eq!(rows[3]["Status"], "no actions");
+    // R5 is closed as implemented while L09 stays clearly below its target; no other row
+    // disagrees with its evidence.
+    assert_eq!(
+        check_of(&rows, "R5"),
+        "implemented, but L09 top-2 % stays clearly below target"
+    );
+    for rec in ["R1", "R2", "R3", "R4", "R6", "R7", "R8"] {
+        assert_eq!(check_of(&rows, rec), "", "{rec}");
+    }
+    // Every format carries the scorecard.
+    for format in ["table", "csv", "markdown"] {
+        let output = ws
+            .cmd()
+            .args(["recs", "--as-of", "2026-11-29", "--format", format])
+            .output()
+            .unwrap();
+        let text = common::stdout_of(&output);
+        assert!(
+            text.contains("Scorecard: status beside evidence"),
+            "{format}"
+        );
+        assert!(
+            text.contains("implemented, but L09 top-2 % stays clearly below target"),
+            "{format}"
+        );
+    }
+}
+
+#[test]
+fn no_action_while_indicators_are_clearly_below_target_is_flagged() {
+    let ws = imported_sample();
+    let rows = scorecard_rows(&ws);
+    assert!(rows.iter().all(|r| r["Status"] == "no actions"));
+    assert_eq!(
+        check_of(&rows, "R7"),
+        "no action, while L10 top-2 % is clearly below target"
+    );
+    assert_eq!(
+        check_of(&rows, "R8"),
+        "no action, while L14 top-2 % is clearly below target; no action, while P13 % employers is clearly below target"
+    );
+    // R4's indicators meet their targets: nothing to ask.
+    assert_eq!(check_of(&rows, "R4"), "");
+}
+
+#[test]
+fn implemented_while_an_indicator_fell_is_flagged_and_the_status_stays() {
+    let ws = TestWorkspace::new();
+    let mut csv = String::from("response_id,pilot_id,wave,role,L14\n");
+    for i in 0..30 {
+        csv.push_str(&format!("x{i},P01,exit,learner,5\n"));
+        csv.push_str(&format!("y{i},P01,annual,learner,{}\n", 2 + i % 2));
+    }
+    ws.write("l14.csv", csv);
+    ws.cmd().args(["import", "l14.csv"]).assert().success();
+    ws.cmd()
+        .args([
+            "track",
+            "action",
+            "add",
+            "R8",
+            "--description",
+            "Follow-up surveys",
+            "--status",
+            "implemented",
+            "--as-of",
+            "2026-10-01",
+        ])
+        .assert()
+        .success();
+    let rows = scorecard_rows(&ws);
+    let r8 = rows.iter().find(|r| r["Rec"] == "R8").unwrap();
+    assert_eq!(r8["Status"], "implemented");
+    assert_eq!(r8["Worse"], 1);
+    assert_eq!(
+        r8["Check"],
+        "implemented, but L14 top-2 % fell; implemented, but L14 top-2 % stays clearly below target"
+    );
+}

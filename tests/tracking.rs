@@ -77,7 +77,7 @@ fn the_sample_flags_are_computed_for_a_fixed_date() {
     );
     assert_eq!(
         listed(&ws, &[&at[..], &["--status", "implemented"]].concat()),
-        ["R1-A1", "R3-A1", "R5-A1", "R6-A1", "R7-A1", "R8-A1"]
+        ["R1-A1", "R3-A1", "R5-A1", "R5-A2", "R6-A1", "R7-A1", "R8-A1"]
     );
     assert_eq!(
         listed(
@@ -666,7 +666,7 @@ fn demo_loads_the_sample_action_plan_once() {
     let output = ws.cmd().arg("demo").output().unwrap();
     assert!(output.status.success(), "{}", stderr_of(&output));
     assert!(stdout_of(&output).contains(
-        "Loaded the sample action plan (3 quarterly updates): 19 actions for 8 recommendations. As of 2026-11-29: 4 overdue, 3 implemented but not verified, 1 stale.\n"
+        "Loaded the sample action plan (3 quarterly updates): 19 actions for 8 recommendations. As of 2026-11-29: 4 overdue, 4 implemented but not verified, 1 stale.\n"
     ));
     let before = ws.dump();
     let again = ws.cmd().arg("demo").output().unwrap();

@@ -6,6 +6,7 @@ pub mod indicators;
 pub mod inspect;
 pub mod quality;
 pub mod scales;
+pub mod scorecard;
 pub mod summary;
 pub mod tally;
 pub mod trend;

@@ -1,15 +1,23 @@
 //! `mctrack recs`: the scorecard, one row per recommendation, and the indicators behind it.
 
+use super::track::ReadArgs;
 use super::{check_level, Context, OutputArgs, WeightArgs};
 use crate::analysis::indicators::{evidence_table, indicator_evidence};
+use crate::analysis::scorecard::scorecard_table;
 use crate::ingest;
+use crate::tracking::rec_statuses;
 
-/// The recommendation scorecard: each recommendation's survey indicators against their targets,
-/// at the latest wave with enough answers, with intervals and the change since the first wave.
+/// The recommendation scorecard: one row per recommendation with its management position,
+/// roll-up status, actions implemented and verified, next due date, overdue count and days since
+/// the last update, beside its survey indicators against their targets, and a check wherever
+/// status and evidence disagree; then every indicator with its interval and change since the
+/// first wave.
 ///
-/// Example: mctrack recs --format markdown -o reports/scorecard.md
+/// Example: mctrack recs --as-of 2026-11-29 --format markdown -o reports/scorecard.md
 #[derive(clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    tracking: ReadArgs,
     /// Confidence level of every interval.
     #[arg(long, default_value_t = 0.95)]
     level: f64,
@@ -26,9 +34,15 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
     let mut data = store.load(&survey.codebook)?;
     args.weights.apply(&mut data)?;
     let evidence = indicator_evidence(&survey, &data, survey.codebook.privacy.min_cell, args.level);
-    let tables = vec![evidence_table(&evidence, &[], args.level)];
+    let rules = args.tracking.rules();
+    let statuses = rec_statuses(&store.load_plan()?, &survey.recommendations, &rules);
+    let tables = vec![
+        scorecard_table(&statuses, &evidence),
+        evidence_table(&evidence, &[], args.level),
+    ];
     let heading = format!(
-        "Recommendation scorecard, {} responses (store {})",
+        "Recommendation scorecard as of {}: tracking, and {} responses (store {})",
+        rules.as_of,
         data.len(),
         ingest::display_path(store.path())
     );

@@ -82,7 +82,7 @@ impl WriteArgs {
 
 /// What "today" is for the flags.
 #[derive(clap::Args)]
-struct ReadArgs {
+pub(super) struct ReadArgs {
     /// Compute the flags as on this date [default: today].
     #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
     as_of: Option<NaiveDate>,
@@ -92,7 +92,7 @@ struct ReadArgs {
 }
 
 impl ReadArgs {
-    fn rules(&self) -> Rules {
+    pub(super) fn rules(&self) -> Rules {
         Rules {
             as_of: self.as_of.unwrap_or_else(today),
             stale_days: self.stale_days,

@@ -5,7 +5,7 @@
 
 use std::io::Write;
 
-use super::{Cell, Table};
+use super::{Cell, Table, SUPPRESSED_WORD};
 
 pub fn write(out: &mut dyn Write, tables: &[Table]) -> std::io::Result<()> {
     for (i, table) in tables.iter().map(Table::flattened).enumerate() {
@@ -25,7 +25,7 @@ pub fn write(out: &mut dyn Write, tables: &[Table]) -> std::io::Result<()> {
                     Cell::Float(x) => x.to_string(),
                     Cell::CountPercent { count, percent } => format!("{count} ({percent})"),
                     Cell::Empty => String::new(),
-                    Cell::Suppressed => "suppressed".to_string(),
+                    Cell::Suppressed => SUPPRESSED_WORD.to_string(),
                 })
                 .collect();
             writer.write_record(&fields)?;

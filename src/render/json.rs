@@ -5,7 +5,7 @@ use std::io::Write;
 
 use serde_json::{json, Map, Value};
 
-use super::{Cell, Table};
+use super::{Cell, Table, SUPPRESSED_WORD};
 
 pub fn write(out: &mut dyn Write, heading: &str, tables: &[Table]) -> std::io::Result<()> {
     let tables: Vec<Value> = tables
@@ -42,6 +42,6 @@ fn cell_value(cell: &Cell) -> Value {
         Cell::Float(x) => json!(x),
         Cell::CountPercent { count, percent } => json!({ "n": count, "percent": percent }),
         Cell::Empty => Value::Null,
-        Cell::Suppressed => Value::String("suppressed".into()),
+        Cell::Suppressed => Value::String(SUPPRESSED_WORD.into()),
     }
 }

@@ -102,3 +102,5 @@ pub fn rejected_rows_csv(
 
 /// How a suppressed figure is shown in every human-readable format.
 pub const SUPPRESSED_MARK: &str = "s";
+/// How machine formats (CSV, JSON, Excel) write a suppressed cell.
+pub const SUPPRESSED_WORD: &str = "suppressed";
