@@ -11,6 +11,7 @@ pub mod dataset;
 pub mod error;
 pub mod ingest;
 pub mod render;
+pub mod report;
 pub mod sample;
 pub mod stats;
 pub mod store;

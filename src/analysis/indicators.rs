@@ -443,7 +443,11 @@ fn difference(
 /// recommendations in `only` (all when empty).
 pub fn evidence_table(evidence: &[IndicatorEvidence], only: &[&str], level: f64) -> Table {
     let p = format!("{:.0}%", level * 100.0);
-    let mut table = Table::new("Indicators against their targets")
+    let title = match only {
+        [rec] => format!("{rec} indicators against their targets"),
+        _ => "Indicators against their targets".to_string(),
+    };
+    let mut table = Table::new(title)
         .column("Rec", ColumnKind::Text)
         .column("Indicator", ColumnKind::Text)
         .column("Wave", ColumnKind::Text)

@@ -13,8 +13,8 @@ use crate::store::{Mode, Store};
 use crate::tracking::{self, Rules, Stamp};
 
 /// Import the bundled synthetic sample (surveys/sample) into the workspace store, skipping
-/// invalid rows, and the sample action plan (surveys/sample-tracking), then print the summary
-/// by recommendation. Safe to run again: files already imported are skipped, and the action
+/// invalid rows, and the sample action plan (surveys/sample-tracking), print the summary by
+/// recommendation, and write the progress report into reports/. Safe to run again: files already imported are skipped, and the action
 /// plan is loaded only into a store without tracking records.
 ///
 /// Example: cargo run --release -- demo
@@ -55,6 +55,30 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
         &format!("store {}", crate::ingest::display_path(store.path())),
     )?;
     emit(None, args.format, &heading, &tables)?;
+    let as_of = tracking::parse_date(SAMPLE_PLAN_AS_OF)
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let settings = super::report::Settings {
+        rules: Rules {
+            as_of,
+            stale_days: tracking::DEFAULT_STALE_DAYS,
+        },
+        since: None,
+        level: 0.95,
+        include_comments: false,
+    };
+    let paths = super::report::write_report(
+        ctx,
+        &survey,
+        &workspace.reports,
+        &settings,
+        &super::WeightArgs::default(),
+    )?;
+    println!(
+        "\nThe progress report: {} (open it in a browser), with {} and {}, as of {as_of}.",
+        crate::ingest::display_path(&paths[0]),
+        crate::ingest::display_path(&paths[1]),
+        crate::ingest::display_path(&paths[2])
+    );
     Ok(0)
 }
 

@@ -11,6 +11,7 @@ mod input;
 mod inspect;
 mod quality;
 mod recs;
+mod report;
 mod sample;
 mod scales;
 mod summary;
@@ -61,6 +62,7 @@ enum Command {
     Scales(scales::Args),
     Trend(trend::Args),
     Recs(recs::Args),
+    Report(report::Args),
     Track(track::Args),
     Demo(demo::Args),
 }
@@ -82,6 +84,7 @@ pub fn main() -> i32 {
         Command::Scales(args) => scales::run(&ctx, args),
         Command::Trend(args) => trend::run(&ctx, args),
         Command::Recs(args) => recs::run(&ctx, args),
+        Command::Report(args) => report::run(&ctx, args),
         Command::Track(args) => track::run(&ctx, args),
         Command::Demo(args) => demo::run(&ctx, args),
     });

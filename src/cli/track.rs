@@ -112,7 +112,7 @@ fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
-fn parse_date_arg(text: &str) -> Result<NaiveDate, String> {
+pub(super) fn parse_date_arg(text: &str) -> Result<NaiveDate, String> {
     tracking::parse_date(text)
         .ok_or_else(|| format!("\"{text}\" is not a date; expected ISO 8601, such as 2026-11-29"))
 }

@@ -3,10 +3,13 @@
 //! numbers for people.
 
 mod csv_out;
+pub mod html;
 mod json;
-mod markdown;
+pub mod markdown;
+pub mod report;
 mod table;
 mod terminal;
+pub mod xlsx;
 
 use std::io::Write;
 

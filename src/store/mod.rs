@@ -45,6 +45,16 @@ pub struct ImportRecord {
     pub dropped_columns: String,
 }
 
+/// A free-text answer and where it came from.
+#[derive(Debug, Clone)]
+pub struct TextAnswer {
+    pub pilot_id: String,
+    pub wave: String,
+    pub role: String,
+    pub question_id: String,
+    pub value: String,
+}
+
 /// What an import did.
 #[derive(Debug)]
 pub enum ImportOutcome {
@@ -305,6 +315,32 @@ impl Store {
             accepted,
             rejected,
         })
+    }
+
+    /// Every stored free-text answer with the pilot, wave and role of its response: only the
+    /// report reads them, and only when asked to show comments.
+    pub fn text_answers(&self) -> Result<Vec<TextAnswer>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT r.pilot_id, r.wave, r.role, t.question_id, t.value
+                 FROM text_answers t JOIN responses r ON r.id = t.response_id
+                 ORDER BY t.question_id, r.pilot_id, r.wave, r.id",
+            )
+            .map_err(|e| self.error(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(TextAnswer {
+                    pilot_id: r.get(0)?,
+                    wave: r.get(1)?,
+                    role: r.get(2)?,
+                    question_id: r.get(3)?,
+                    value: r.get(4)?,
+                })
+            })
+            .map_err(|e| self.error(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.error(e))
     }
 
     /// Loads every stored response into a `Dataset` for `codebook`. A stored answer that the

@@ -1,0 +1,135 @@
+//! Pilots against recommendations: for each pilot and recommendation, the share of its rating
+//! answers in the top two levels, over every rating question the recommendation is measured by.
+//! A board sees at a glance which pilots lag on which recommendation; cells resting on too few
+//! respondents are suppressed, never shown as zero.
+
+use crate::codebook::{QuestionKind, Survey};
+use crate::dataset::{Column, Dataset};
+use crate::render::{Cell, ColumnKind, Table};
+
+/// One pilot × recommendation cell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum HeatValue {
+    /// Percentage (0 to 100) of ratings in the top two levels, and the respondents behind it.
+    Share { percent: f64, respondents: u64 },
+    /// Fewer respondents than the minimum cell size.
+    Suppressed,
+    /// No rating question of the recommendation was answered in this pilot.
+    NoData,
+}
+
+#[derive(Debug, Clone)]
+pub struct PilotHeat {
+    pub pilots: Vec<String>,
+    /// The pilots' names from the pilots file (empty when not listed).
+    pub names: Vec<String>,
+    pub recommendations: Vec<String>,
+    /// `cells[pilot][recommendation]`.
+    pub cells: Vec<Vec<HeatValue>>,
+    pub min_cell: u64,
+}
+
+pub fn pilot_heat(survey: &Survey, data: &Dataset, min_cell: u64) -> PilotHeat {
+    let codebook = &survey.codebook;
+    let tagged = survey.questions_by_recommendation();
+    let mut pilots: Vec<(String, u32)> = data
+        .pilot_ids
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.clone(), i as u32))
+        .collect();
+    pilots.sort();
+    let present: Vec<bool> = (0..data.pilot_ids.len())
+        .map(|p| data.pilot.contains(&(p as u32)))
+        .collect();
+    pilots.retain(|(_, p)| present[*p as usize]);
+    let recs: Vec<&str> = survey
+        .recommendations
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect();
+    let cells = pilots
+        .iter()
+        .map(|(_, pilot)| {
+            recs.iter()
+                .map(|rec| {
+                    let questions: Vec<usize> = tagged
+                        .get(*rec)
+                        .into_iter()
+                        .flatten()
+                        .copied()
+                        .filter(|&q| codebook.questions[q].kind == QuestionKind::Likert)
+                        .collect();
+                    let (mut top, mut answers, mut respondents) = (0u64, 0u64, 0u64);
+                    for i in (0..data.len()).filter(|&i| data.pilot[i] == *pilot) {
+                        let mut answered = false;
+                        for &q in &questions {
+                            let question = &codebook.questions[q];
+                            let (Column::Levels(levels), Some(scale)) =
+                                (&data.columns[q], codebook.scale_of(question))
+                            else {
+                                continue;
+                            };
+                            if levels[i] == 0 || !data.asked(question, q, i) {
+                                continue;
+                            }
+                            answered = true;
+                            answers += 1;
+                            let k = scale.levels.len();
+                            top += u64::from(levels[i] as usize > k - scale.top_box);
+                        }
+                        respondents += u64::from(answered);
+                    }
+                    if respondents == 0 {
+                        HeatValue::NoData
+                    } else if respondents < min_cell {
+                        HeatValue::Suppressed
+                    } else {
+                        HeatValue::Share {
+                            percent: top as f64 * 100.0 / answers as f64,
+                            respondents,
+                        }
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    PilotHeat {
+        names: pilots
+            .iter()
+            .map(|(p, _)| survey.pilot(p).map_or_else(String::new, |p| p.name.clone()))
+            .collect(),
+        pilots: pilots.into_iter().map(|(p, _)| p).collect(),
+        recommendations: recs.into_iter().map(String::from).collect(),
+        cells,
+        min_cell,
+    }
+}
+
+impl PilotHeat {
+    pub fn table(&self) -> Table {
+        let mut table = Table::new("Pilots by recommendation: % of ratings in the top two levels")
+            .column("Pilot", ColumnKind::Text)
+            .column("Name", ColumnKind::Text);
+        for rec in &self.recommendations {
+            table = table.column(rec.clone(), ColumnKind::Percent { decimals: 0 });
+        }
+        for ((pilot, name), row) in self.pilots.iter().zip(&self.names).zip(&self.cells) {
+            let mut cells = vec![Cell::Text(pilot.clone()), Cell::Text(name.clone())];
+            cells.extend(row.iter().map(|v| match v {
+                HeatValue::Share { percent, .. } => Cell::Float(*percent),
+                HeatValue::Suppressed => Cell::Suppressed,
+                HeatValue::NoData => Cell::Empty,
+            }));
+            table.rows.push(cells);
+        }
+        table.footnotes.extend([
+            "Each cell pools the pilot's answers to every rating question the recommendation is measured by (its codebook tags): the percentage of those ratings in the top two levels.".to_string(),
+            format!(
+                "s = suppressed: fewer than {} respondents gave any of those ratings. A blank cell: no such rating was asked or answered.",
+                self.min_cell
+            ),
+        ]);
+        table
+    }
+}

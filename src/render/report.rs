@@ -1,0 +1,50 @@
+//! The progress report as a document: sections of blocks that every report format (HTML,
+//! Markdown, Excel) renders in its own way. `report/` fills it; this module only holds it.
+
+use super::Table;
+
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub title: String,
+    /// Headline sentences under the title.
+    pub lede: Vec<String>,
+    pub sections: Vec<Section>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// The fragment identifier, also the Markdown anchor: letters, digits and `-` only.
+    pub anchor: String,
+    pub title: String,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Block {
+    Heading(String),
+    Text(String),
+    /// Quoted text, such as a recommendation verbatim, with where it comes from.
+    Quote {
+        text: String,
+        source: String,
+    },
+    List(Vec<String>),
+    Table(Table),
+    /// Free-text answers, already masked and checked against the minimum cell size.
+    Comments {
+        title: String,
+        comments: Vec<String>,
+    },
+}
+
+impl Report {
+    /// Every table, in document order: the workbook's sheets.
+    pub fn tables(&self) -> impl Iterator<Item = (&Section, &Table)> {
+        self.sections.iter().flat_map(|s| {
+            s.blocks.iter().filter_map(move |b| match b {
+                Block::Table(t) => Some((s, t)),
+                _ => None,
+            })
+        })
+    }
+}
