@@ -261,3 +261,40 @@ fn demo_ends_by_writing_the_report() {
     );
     assert!(ws.path().join("reports/progress-report.xlsx").exists());
 }
+
+#[test]
+fn formula_like_text_reaches_the_workbook_as_text() {
+    let ws = TestWorkspace::new();
+    let pilots = std::fs::read_to_string(ws.path().join("surveys/pilots.csv")).unwrap();
+    ws.write(
+        "surveys/pilots.csv",
+        pilots.replace(
+            "Synthetic Pilot 01: Workplace Communication",
+            "\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"",
+        ),
+    );
+    let mut csv = String::from("response_id,pilot_id,wave,role,L06\n");
+    for i in 0..12 {
+        csv.push_str(&format!("r{i},P01,exit,learner,4\n"));
+    }
+    ws.write("a.csv", csv);
+    ws.cmd().args(["import", "a.csv"]).assert().success();
+    ws.cmd()
+        .args(["report", "-o", "out", "--as-of", AS_OF])
+        .assert()
+        .success();
+    let bytes = std::fs::read(ws.path().join("out/progress-report.xlsx")).unwrap();
+    let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes)).unwrap();
+    let sheet = workbook
+        .sheet_names()
+        .into_iter()
+        .find(|n| n.contains("Pilots by recommendation"))
+        .unwrap();
+    let range = workbook.worksheet_range(&sheet).unwrap();
+    assert_eq!(
+        range.get_value((3, 1)),
+        Some(&Data::String("=HYPERLINK(\"http://x\",\"y\")".into()))
+    );
+    let formulas = workbook.worksheet_formula(&sheet).unwrap();
+    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
+}

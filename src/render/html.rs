@@ -28,7 +28,7 @@ const STYLE: &str = r#"
 * { box-sizing: border-box; }
 body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
        color: var(--ink); margin: 0; background: #fff; }
-main { max-width: 1100px; margin: 0 auto; padding: 2rem 1.5rem 4rem; }
+main { max-width: 1280px; margin: 0 auto; padding: 2rem 1.5rem 4rem; }
 header.cover { border-bottom: 3px solid var(--accent); margin-bottom: 1.5rem; padding-bottom: 1rem; }
 header.cover h1 { font-size: 1.9rem; margin: 0 0 .3rem; }
 header.cover p { margin: .2rem 0; color: var(--muted); }
@@ -52,7 +52,9 @@ figure svg { max-width: 100%; height: auto; display: block; }
 figcaption { color: var(--muted); font-size: .8rem; margin-top: .3rem; }
 ul.comments li { margin-bottom: .35rem; }
 @media print {
-  body { font-size: 10.5pt; }
+  @page { size: A4 landscape; margin: 12mm; }
+  body { font-size: 10pt; }
+  table { font-size: 7.5pt; }
   main { max-width: none; padding: 0; }
   nav.toc { display: none; }
   h2 { break-before: page; }

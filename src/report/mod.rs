@@ -227,14 +227,18 @@ fn headline(
         .iter()
         .map(|&r| codebook.roles[r as usize].as_str())
         .collect();
+    let listed = if inputs.survey.pilots.is_empty() {
+        String::new()
+    } else {
+        format!(" of the {} listed", inputs.survey.pilots.len())
+    };
     let mut lines = vec![format!(
-        "{} responses from {} pilots over {} wave(s) ({}), from {} ({} pilots listed).",
+        "{} responses from {} pilots{listed}, over {} wave(s) ({}), from these roles: {}.",
         data.len(),
         pilots.len(),
         waves.len(),
         wave_names.join(", "),
         role_names.join(", "),
-        inputs.survey.pilots.len()
     )];
     let met = evidence
         .iter()
