@@ -212,12 +212,16 @@ impl HeatMapChart {
             .collect();
         let header_rows = header_lines.iter().map(Vec::len).max().unwrap_or(1).max(1) as i32;
         let header_h = header_rows * SMALL_LINE + 6;
-        let draw_header = |scene: &mut Scene, top: i32| {
+        // `above`: the heading over the cells, bottom-aligned; else the repeat under them,
+        // top-aligned; either way short labels sit next to the cells.
+        let draw_header = |scene: &mut Scene, top: i32, above: bool| {
             for (c, lines) in header_lines.iter().enumerate() {
                 let cx = (col_x(c as i32) + col_x(c as i32 + 1)) / 2;
-                // Bottom-aligned, so short labels sit next to the cells.
-                let first =
-                    top + header_h - 4 - SMALL_LINE / 2 - (lines.len() as i32 - 1) * SMALL_LINE;
+                let first = if above {
+                    top + header_h - 4 - SMALL_LINE / 2 - (lines.len() as i32 - 1) * SMALL_LINE
+                } else {
+                    top + 4 + SMALL_LINE / 2
+                };
                 scene.lines(
                     cx,
                     first,
@@ -229,7 +233,7 @@ impl HeatMapChart {
                 );
             }
         };
-        draw_header(&mut scene, y);
+        draw_header(&mut scene, y, true);
         y += header_h;
 
         let row_h = 20;
@@ -270,8 +274,8 @@ impl HeatMapChart {
         }
         if self.rows.len() > 25 {
             // Long maps repeat the column labels at the foot.
-            draw_header(&mut scene, y + 2);
-            y += header_h + 2;
+            draw_header(&mut scene, y, false);
+            y += header_h;
         }
         let y = scene.notes(
             &[format!(
