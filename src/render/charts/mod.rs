@@ -3,9 +3,9 @@
 //! so it renders on a machine with no fonts).
 //!
 //! Analysis fills the structs; nothing here computes a statistic. Every chart is laid out as a
-//! [`scene::Scene`] of shapes in pixels, at a fixed width with a height that grows with the rows,
+//! `scene::Scene` of shapes in pixels, at a fixed width with a height that grows with the rows,
 //! labels measured with the embedded font and wrapped or cut to their column, so that nothing
-//! overlaps or leaves the canvas. Colours come from [`palette`], which is colour-blind safe.
+//! overlaps or leaves the canvas. Colours come from `palette`, which is colour-blind safe.
 
 mod heatmap;
 mod likert;
