@@ -2,6 +2,7 @@
 //! result type; adding a format touches this module alone. Nothing outside `render/` formats
 //! numbers for people.
 
+pub mod charts;
 mod csv_out;
 pub mod html;
 mod json;
