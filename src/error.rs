@@ -33,6 +33,9 @@ pub enum Error {
     /// A request that cannot be met as asked (unknown question id, no workspace, ...).
     #[error("{0}")]
     Invalid(String),
+    /// A chart could not be drawn.
+    #[error(transparent)]
+    Chart(#[from] crate::render::charts::ChartError),
 }
 
 impl Error {
@@ -47,7 +50,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Definition { .. } | Error::Rejected { .. } => EXIT_REJECTED,
-            Error::Io { .. } | Error::Store { .. } | Error::Invalid(_) => 1,
+            Error::Io { .. } | Error::Store { .. } | Error::Invalid(_) | Error::Chart(_) => 1,
         }
     }
 }

@@ -134,10 +134,23 @@ fn an_existing_report_is_replaced_only_with_force() {
     assert_eq!(
         files,
         [
+            "charts",
             "progress-report.html",
             "progress-report.md",
             "progress-report.xlsx"
         ]
+    );
+    let charts: Vec<String> = std::fs::read_dir(ws.path().join("out/charts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(charts.contains(&"pilots.svg".to_string()));
+    assert!(charts.contains(&"pilots.png".to_string()));
+    assert!(
+        charts
+            .iter()
+            .all(|c| c.ends_with(".svg") || c.ends_with(".png")),
+        "{charts:?}"
     );
 }
 
@@ -297,4 +310,51 @@ fn formula_like_text_reaches_the_workbook_as_text() {
     );
     let formulas = workbook.worksheet_formula(&sheet).unwrap();
     assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
+}
+
+#[test]
+fn plot_draws_every_chart_kind_on_its_own() {
+    let ws = sample_with_plan();
+    for (kind, extra) in [
+        ("likert", vec!["--rec", "R2"]),
+        ("scorecard", vec![]),
+        ("heatmap", vec!["--role", "learner"]),
+        ("trend", vec!["--rec", "R6"]),
+        ("status", vec!["--as-of", AS_OF]),
+    ] {
+        for ext in ["svg", "png"] {
+            let file = format!("{kind}.{ext}");
+            ws.cmd()
+                .args(["plot", kind, "-o", &file])
+                .args(&extra)
+                .assert()
+                .success()
+                .stdout(format!("wrote {file}\n"));
+            let bytes = std::fs::read(ws.path().join(&file)).unwrap();
+            if ext == "png" {
+                assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "{file}");
+            } else {
+                let svg = String::from_utf8(bytes).unwrap();
+                assert!(svg.starts_with("<svg role=\"img\""), "{file}");
+                assert!(svg.contains("<title>") && svg.contains("<desc>"), "{file}");
+            }
+        }
+    }
+    ws.cmd()
+        .args(["plot", "trend", "-o", "t.svg"])
+        .assert()
+        .code(1)
+        .stderr("error: trend draws one recommendation's indicators: add --rec R1..R8\n");
+    ws.cmd()
+        .args(["plot", "likert", "-o", "chart.pdf"])
+        .assert()
+        .code(1)
+        .stderr("error: chart.pdf: expected a file name ending in .svg or .png\n");
+    ws.cmd()
+        .args(["plot", "heatmap", "--pilot", "P99", "-o", "h.svg"])
+        .assert()
+        .code(1)
+        .stderr(
+            "error: nothing to draw: no data in scope with enough respondents for this chart\n",
+        );
 }

@@ -81,6 +81,8 @@ pub struct IndicatorEvidence {
     pub movement: Movement,
     /// The confidence level `movement` was judged at.
     pub movement_level: f64,
+    /// Every wave with enough answers, in wave order: its name, respondents and estimate.
+    pub waves: Vec<(String, u64, Interval)>,
 }
 
 impl IndicatorEvidence {
@@ -262,6 +264,10 @@ fn evidence(
         status,
         movement,
         movement_level: levels.movement,
+        waves: waves
+            .iter()
+            .filter_map(|(w, e)| e.estimate.map(|i| (name(*w), e.n, i)))
+            .collect(),
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod compare;
 pub mod crosstab;
+pub mod distribution;
 pub mod heat;
 pub mod indicators;
 pub mod inspect;

@@ -9,6 +9,7 @@ mod imports;
 mod init;
 mod input;
 mod inspect;
+mod plot;
 mod quality;
 mod recs;
 mod report;
@@ -63,6 +64,7 @@ enum Command {
     Trend(trend::Args),
     Recs(recs::Args),
     Report(report::Args),
+    Plot(plot::Args),
     Track(track::Args),
     Demo(demo::Args),
 }
@@ -85,6 +87,7 @@ pub fn main() -> i32 {
         Command::Trend(args) => trend::run(&ctx, args),
         Command::Recs(args) => recs::run(&ctx, args),
         Command::Report(args) => report::run(&ctx, args),
+        Command::Plot(args) => plot::run(&ctx, args),
         Command::Track(args) => track::run(&ctx, args),
         Command::Demo(args) => demo::run(&ctx, args),
     });

@@ -128,6 +128,7 @@ pub(super) fn write_report(
         survey,
         data: &data,
         imports: &imports,
+        plan: &plan,
         statuses: &statuses,
         changes: &changes,
         comments: comments.as_deref(),
@@ -145,6 +146,13 @@ pub(super) fn write_report(
     let workbook = xlsx::workbook(&report)
         .map_err(|e| anyhow::anyhow!("could not write the workbook: {e}"))?;
     let paths = report_paths(dir);
+    let chart_dir = dir.join(markdown::CHART_DIR);
+    for (name, chart) in report.charts() {
+        let svg = chart.to_svg().map_err(crate::Error::from)?;
+        let png = chart.to_png().map_err(crate::Error::from)?;
+        write_atomically(&chart_dir.join(format!("{name}.svg")), svg.as_bytes())?;
+        write_atomically(&chart_dir.join(format!("{name}.png")), &png)?;
+    }
     write_atomically(&paths[0], html::document(&report).as_bytes())?;
     write_atomically(&paths[1], markdown::document(&report).as_bytes())?;
     write_atomically(&paths[2], &workbook)?;

@@ -128,6 +128,21 @@ fn block_html(out: &mut String, block: &Block) {
             out.push_str("</ul>\n");
         }
         Block::Table(table) => table_html(out, table),
+        Block::Chart { chart, .. } => {
+            // A chart that cannot be drawn is replaced by its data in words.
+            let svg = chart.to_svg().unwrap_or_else(|e| {
+                format!("<p class=\"chart-error\">{}</p>", escape(&e.to_string()))
+            });
+            let svg = svg
+                .strip_prefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
+                .unwrap_or(&svg)
+                .trim_start();
+            let _ = writeln!(
+                out,
+                "<figure>\n{svg}\n<figcaption>{}</figcaption>\n</figure>",
+                escape(&chart.title())
+            );
+        }
         Block::Comments { title, comments } => {
             let _ = writeln!(out, "<h3>{}</h3>\n<ul class=\"comments\">", escape(title));
             for comment in comments {

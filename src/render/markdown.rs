@@ -16,7 +16,10 @@ pub fn write(out: &mut dyn Write, heading: &str, tables: &[Table]) -> std::io::R
     Ok(())
 }
 
-/// The progress report as one Markdown document.
+/// The folder, beside the Markdown report, that holds its charts as SVG and PNG.
+pub const CHART_DIR: &str = "charts";
+
+/// The progress report as one Markdown document; its charts are referenced in `CHART_DIR`.
 pub fn document(report: &Report) -> String {
     let mut out = Vec::new();
     // Writing to a Vec cannot fail.
@@ -58,6 +61,12 @@ fn write_document(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
                     writeln!(out, "**{}**\n", escape(&table.title))?;
                     write_table(out, table)?;
                 }
+                Block::Chart { name, chart } => writeln!(
+                    out,
+                    "![{}]({CHART_DIR}/{name}.svg)\n\n*{}* ([PNG]({CHART_DIR}/{name}.png))\n",
+                    escape(&chart.alt_text()).replace(['[', ']'], ""),
+                    escape(&chart.title())
+                )?,
                 Block::Comments { title, comments } => {
                     writeln!(out, "### {}\n", escape(title))?;
                     for comment in comments {

@@ -1,6 +1,7 @@
 //! The progress report as a document: sections of blocks that every report format (HTML,
 //! Markdown, Excel) renders in its own way. `report/` fills it; this module only holds it.
 
+use super::charts::Chart;
 use super::Table;
 
 #[derive(Debug, Clone, Default)]
@@ -30,6 +31,12 @@ pub enum Block {
     },
     List(Vec<String>),
     Table(Table),
+    /// A chart; `name` is a file name stem, unique in the report, for formats that keep
+    /// charts in files beside the text.
+    Chart {
+        name: String,
+        chart: Chart,
+    },
     /// Free-text answers, already masked and checked against the minimum cell size.
     Comments {
         title: String,
@@ -43,6 +50,16 @@ impl Report {
         self.sections.iter().flat_map(|s| {
             s.blocks.iter().filter_map(move |b| match b {
                 Block::Table(t) => Some((s, t)),
+                _ => None,
+            })
+        })
+    }
+
+    /// Every chart with its file name stem, in document order.
+    pub fn charts(&self) -> impl Iterator<Item = (&str, &Chart)> {
+        self.sections.iter().flat_map(|s| {
+            s.blocks.iter().filter_map(|b| match b {
+                Block::Chart { name, chart } => Some((name.as_str(), chart)),
                 _ => None,
             })
         })

@@ -4,11 +4,14 @@
 //! into HTML, Markdown and a workbook.
 
 pub mod comments;
+pub mod figures;
 
 use chrono::NaiveDate;
 
 use crate::analysis::heat::pilot_heat;
-use crate::analysis::indicators::{evidence_table, indicator_evidence, Movement, TargetStatus};
+use crate::analysis::indicators::{
+    evidence_table, indicator_evidence, IndicatorEvidence, Movement, TargetStatus,
+};
 use crate::analysis::scorecard::{inconsistencies, scorecard_table};
 use crate::analysis::summary::{
     overview, section_tables, IntervalOptions, Section as QuestionSection, SummaryOptions,
@@ -20,14 +23,15 @@ use crate::render::report::{Block, Report, Section};
 use crate::render::{Cell, ColumnKind, Table};
 use crate::store::{ImportRecord, TextAnswer};
 use crate::tracking::changes::ChangeLine;
-use crate::tracking::RecStatus;
+use crate::tracking::{Plan, RecStatus};
 
 /// What the report is built from.
 pub struct Inputs<'a> {
     pub survey: &'a Survey,
     pub data: &'a Dataset,
     pub imports: &'a [ImportRecord],
-    /// Per recommendation, in file order; empty when nothing is tracked.
+    /// The tracking records, and per recommendation, in file order, their status.
+    pub plan: &'a Plan,
     pub statuses: &'a [RecStatus],
     /// Tracking changes since `Options::since`.
     pub changes: &'a [ChangeLine],
@@ -65,9 +69,22 @@ pub fn build(inputs: &Inputs) -> Report {
     };
 
     let mut summary = vec![Block::Table(overview(survey, data))];
+    let all: Vec<&IndicatorEvidence> = evidence.iter().collect();
+    summary.extend(chart(
+        "scorecard",
+        figures::scorecard(&all, "Indicators against their targets, latest wave".into()),
+    ));
     if !inputs.statuses.is_empty() {
         summary.push(Block::Table(scorecard_table(inputs.statuses, &evidence)));
     }
+    summary.extend(chart(
+        "status",
+        figures::status(
+            survey,
+            inputs.plan,
+            format!("Actions by status, as of {}", options.as_of),
+        ),
+    ));
     report.sections.push(Section {
         anchor: "headline".into(),
         title: "Headline".into(),
@@ -85,6 +102,15 @@ pub fn build(inputs: &Inputs) -> Report {
             &[rec.id.as_str()],
             options.level,
         )));
+        let mine: Vec<&IndicatorEvidence> = evidence
+            .iter()
+            .filter(|e| e.recommendation == rec.id)
+            .collect();
+        let anchor = rec.id.to_ascii_lowercase();
+        blocks.extend(chart(
+            &format!("{anchor}-trend"),
+            figures::trend(survey, &mine, format!("{} indicators by wave", rec.id)),
+        ));
         if let Some(status) = inputs.statuses.iter().find(|s| s.rec_id == rec.id) {
             blocks.push(Block::Heading("What has been done".into()));
             let mut lines = vec![
@@ -105,10 +131,6 @@ pub fn build(inputs: &Inputs) -> Report {
             if let Some(due) = status.next_due {
                 lines.push(format!("Next due: {due}."));
             }
-            let mine: Vec<_> = evidence
-                .iter()
-                .filter(|e| e.recommendation == rec.id)
-                .collect();
             for flag in inconsistencies(status, &mine) {
                 lines.push(format!("Check: {}.", flag.describe()));
             }
@@ -124,10 +146,18 @@ pub fn build(inputs: &Inputs) -> Report {
                 blocks.push(Block::List(moved));
             }
         }
-        let questions: Vec<String> = tagged
-            .get(&rec.id)
-            .into_iter()
-            .flatten()
+        let tagged_questions: Vec<usize> = tagged.get(&rec.id).cloned().unwrap_or_default();
+        blocks.extend(chart(
+            &format!("{anchor}-ratings"),
+            figures::likert(
+                survey,
+                data,
+                &tagged_questions,
+                format!("{} {}: rating questions, all waves", rec.id, rec.short_name),
+            ),
+        ));
+        let questions: Vec<String> = tagged_questions
+            .iter()
             .map(|&q| {
                 let question = &survey.codebook.questions[q];
                 format!("{}: {}", question.id, question.text)
@@ -138,19 +168,26 @@ pub fn build(inputs: &Inputs) -> Report {
             blocks.push(Block::List(questions));
         }
         report.sections.push(Section {
-            anchor: format!("rec-{}", rec.id.to_ascii_lowercase()),
+            anchor: format!("rec-{anchor}"),
             title: format!("{} {}", rec.id, rec.short_name),
             blocks,
         });
     }
 
+    let heat = pilot_heat(survey, data, min_cell);
+    let mut pilots = vec![Block::Text("Where pilots stand on each recommendation. Read a low cell as a question for that pilot, not a verdict: bases differ, and the questions behind each column are listed in its section.".into())];
+    pilots.extend(chart(
+        "pilots",
+        figures::heat_map(
+            &heat,
+            "Pilots by recommendation: % of ratings in the top two levels, all waves".into(),
+        ),
+    ));
+    pilots.push(Block::Table(heat.table()));
     report.sections.push(Section {
         anchor: "pilots".into(),
         title: "Pilot comparison".into(),
-        blocks: vec![
-            Block::Text("Where pilots stand on each recommendation. Read a low cell as a question for that pilot, not a verdict: bases differ, and the questions behind each column are listed in its section.".into()),
-            Block::Table(pilot_heat(survey, data, min_cell).table()),
-        ],
+        blocks: pilots,
     });
 
     let mut appendix = Vec::new();
@@ -203,11 +240,14 @@ pub fn build(inputs: &Inputs) -> Report {
     report
 }
 
-fn headline(
-    inputs: &Inputs,
-    evidence: &[crate::analysis::indicators::IndicatorEvidence],
-    tracked: bool,
-) -> Vec<String> {
+fn chart(name: &str, chart: Option<crate::render::charts::Chart>) -> Option<Block> {
+    chart.map(|chart| Block::Chart {
+        name: name.to_string(),
+        chart,
+    })
+}
+
+fn headline(inputs: &Inputs, evidence: &[IndicatorEvidence], tracked: bool) -> Vec<String> {
     let data = inputs.data;
     let codebook = &inputs.survey.codebook;
     let mut pilots: Vec<u32> = data.pilot.clone();

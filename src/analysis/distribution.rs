@@ -1,0 +1,81 @@
+//! The distribution of rating answers over a scale's levels, per question and role: what a
+//! diverging stacked bar chart draws. Weighted when the data are, suppressed below the minimum
+//! cell size.
+
+use crate::codebook::{QuestionKind, Survey};
+use crate::dataset::{Column, Dataset};
+
+use super::tally::Tally;
+
+/// One question's answers from one role.
+#[derive(Debug, Clone)]
+pub struct LevelShares {
+    pub question: String,
+    pub text: String,
+    pub role: String,
+    /// Respondents who gave a rating.
+    pub n: u64,
+    /// Percent at each level, lowest first; they add up to 100.
+    pub percents: Vec<f64>,
+    /// Missing codes and blanks, as a percentage of those asked.
+    pub missing_percent: f64,
+    /// Percent in the top-box levels, for sorting.
+    pub top_percent: f64,
+}
+
+/// The level labels of the scale shared by `questions`, and each question's shares per role,
+/// for the rating questions among `questions` on the first question's scale. Groups below
+/// `min_cell` answers are left out.
+pub fn level_shares(
+    survey: &Survey,
+    data: &Dataset,
+    questions: &[usize],
+    min_cell: u64,
+) -> (Vec<String>, Vec<LevelShares>) {
+    let codebook = &survey.codebook;
+    let Some(scale_index) = questions.iter().find_map(|&q| codebook.questions[q].scale) else {
+        return (Vec::new(), Vec::new());
+    };
+    let scale = &codebook.scales[scale_index];
+    let k = scale.levels.len();
+    let mut out = Vec::new();
+    for (r, role) in codebook.roles.iter().enumerate() {
+        for &q in questions {
+            let question = &codebook.questions[q];
+            if question.kind != QuestionKind::Likert
+                || question.scale != Some(scale_index)
+                || !question.roles.contains(&r)
+            {
+                continue;
+            }
+            let Column::Levels(levels) = &data.columns[q] else {
+                continue;
+            };
+            let mut tally = Tally::new(k, data.weight.is_some());
+            let mut asked = 0u64;
+            for i in (0..data.len())
+                .filter(|&i| data.role[i] as usize == r && data.asked(question, q, i))
+            {
+                asked += 1;
+                if levels[i] != 0 {
+                    tally.add(data, i, levels[i] as usize - 1);
+                }
+            }
+            if tally.n() < min_cell {
+                continue;
+            }
+            out.push(LevelShares {
+                question: question.id.clone(),
+                text: question.text.clone(),
+                role: role.clone(),
+                n: tally.n(),
+                percents: (0..k)
+                    .map(|l| tally.percent_of(l..l + 1).unwrap_or(0.0))
+                    .collect(),
+                missing_percent: (asked - tally.n()) as f64 * 100.0 / asked as f64,
+                top_percent: tally.percent_of(k - scale.top_box..k).unwrap_or(0.0),
+            });
+        }
+    }
+    (scale.levels.iter().map(|l| l.label.clone()).collect(), out)
+}
