@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, Connection, ErrorCode, TransactionBehavior};
+use rusqlite::{
+    params, params_from_iter, Connection, ErrorCode, OptionalExtension, TransactionBehavior,
+};
 
 use crate::codebook::{Codebook, QuestionKind};
 use crate::dataset::Dataset;
@@ -86,17 +88,46 @@ pub enum Mode {
     ValidateOnly,
 }
 
+/// How long a command waits for another mctrack to finish writing before giving up.
+const BUSY_WAIT: Duration = Duration::from_secs(60);
+
+/// SQLite's busy handler: while another process holds the write lock, say so once on stderr
+/// and retry with a growing pause, for up to `BUSY_WAIT`. Returning false gives up, and the
+/// command fails with "database is locked".
+fn wait_while_busy(attempt: i32) -> bool {
+    let waited: Duration = (0..attempt).map(busy_pause).sum();
+    if waited >= BUSY_WAIT {
+        return false;
+    }
+    if attempt == 10 {
+        eprintln!(
+            "mctrack: the store is busy (another mctrack is writing to it); waiting and retrying..."
+        );
+    }
+    std::thread::sleep(busy_pause(attempt));
+    true
+}
+
+/// Short pauses first, for a write that is about to finish; longer ones for an import.
+fn busy_pause(attempt: i32) -> Duration {
+    Duration::from_millis(match attempt {
+        0..=9 => 10,
+        10..=29 => 50,
+        _ => 200,
+    })
+}
+
 impl Store {
     /// Opens (creating if needed) the store at `path`.
     pub fn open(path: &Path) -> Result<Store> {
         let conn = Connection::open(path).map_err(|e| store_error(path, e))?;
-        let store = Store {
+        let mut store = Store {
             path: path.to_path_buf(),
             conn,
         };
         store
             .conn
-            .busy_timeout(Duration::from_secs(30))
+            .busy_handler(Some(wait_while_busy))
             .and_then(|_| store.conn.execute_batch(schema::PRAGMAS))
             .and_then(|_| store.conn.execute_batch(schema::CREATE))
             .and_then(|_| schema::migrate(&store.conn))
@@ -203,6 +234,23 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(err)?;
+        // Another process may have imported the same bytes since the check above; now that
+        // this one holds the write lock, the answer cannot change.
+        let raced: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM imports WHERE sha256 = ?1",
+                params![parsed.sha256],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(err)?;
+        if raced.is_some() {
+            drop(tx);
+            return match self.find_import_by_hash(&parsed.sha256)? {
+                Some(existing) => Ok(ImportOutcome::AlreadyImported(existing)),
+                None => Err(self.error(rusqlite::Error::QueryReturnedNoRows)),
+            };
+        }
         schema::ensure_question_columns(&tx, codebook).map_err(err)?;
         let dropped = parsed.dropped_identifiers().join("; ");
         tx.execute(
