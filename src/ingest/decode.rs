@@ -32,6 +32,13 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             return utf16(bytes, encoding, name);
         }
     }
+    if let Some(name) = utf16_without_bom(bytes) {
+        return Err(DecodeError {
+            line: 1,
+            found: format!("{name} text without a byte-order mark"),
+            expected: "a file whose encoding can be told: re-save it as CSV UTF-8".into(),
+        });
+    }
     if bytes.contains(&0) {
         // A whole-file problem: the line a NUL byte falls on means nothing in a binary file.
         return Err(DecodeError {
@@ -50,6 +57,15 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
                 || bytes[e.valid_up_to()..]
                     .split(|b| b.is_ascii())
                     .any(|chunk| !chunk.is_empty() && std::str::from_utf8(chunk).is_ok());
+            // Valid UTF-8 up to a multi-byte sequence cut short by the end of the file: the
+            // file was cut off (a download or copy that did not finish).
+            if e.error_len().is_none() && has_utf8_multibyte_before(bytes, e.valid_up_to()) {
+                return Err(DecodeError {
+                    line: line_at(bytes, e.valid_up_to()),
+                    found: "the file ends in the middle of a character: it was cut off".into(),
+                    expected: "the complete export; download or copy it again".into(),
+                });
+            }
             if has_utf8_multibyte {
                 return Err(DecodeError {
                     line: line_at(bytes, e.valid_up_to()),
@@ -70,6 +86,43 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
                 )),
             })
         }
+    }
+}
+
+fn has_utf8_multibyte_before(bytes: &[u8], end: usize) -> bool {
+    std::str::from_utf8(&bytes[..end]).is_ok_and(|s| !s.is_ascii()) || end + 4 >= bytes.len()
+}
+
+/// UTF-16 without a byte-order mark shows as ASCII text with a NUL beside every character:
+/// "UTF-16LE" when the NULs follow, "UTF-16BE" when they lead.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static str> {
+    let sample = &bytes[..bytes.len().min(512) & !1];
+    if sample.len() < 8 {
+        return None;
+    }
+    let pairs = sample.len() / 2;
+    let nul_at = |offset: usize| {
+        sample
+            .iter()
+            .skip(offset)
+            .step_by(2)
+            .filter(|b| **b == 0)
+            .count()
+    };
+    let ascii_at = |offset: usize| {
+        sample
+            .iter()
+            .skip(offset)
+            .step_by(2)
+            .filter(|b| (0x09..0x7f).contains(*b))
+            .count()
+    };
+    if nul_at(1) * 10 >= pairs * 9 && ascii_at(0) * 10 >= pairs * 9 {
+        Some("UTF-16LE")
+    } else if nul_at(0) * 10 >= pairs * 9 && ascii_at(1) * 10 >= pairs * 9 {
+        Some("UTF-16BE")
+    } else {
+        None
     }
 }
 

@@ -294,10 +294,14 @@ pub fn parse_bytes(
         }
         return parsed;
     }
-    if formats::xlsx::has_workbook_name(path) {
-        parsed
-            .warnings
-            .push("named as a workbook but holds text, not a workbook; read as CSV".into());
+    if formats::xlsx::has_workbook_name(path) && !bytes.iter().all(u8::is_ascii_whitespace) {
+        parsed.file_problems.push(file_problem(
+            1,
+            "",
+            "named as a workbook, but the file holds text, not a workbook (a CSV file renamed?)",
+            "a real workbook; if it is a CSV export, name it .csv and import it again",
+        ));
+        return parsed;
     }
     let decoded = match decode::decode(bytes) {
         Ok(d) => d,
@@ -345,6 +349,53 @@ pub fn parse_bytes(
     parsed
 }
 
+/// The most columns a survey export may have: far more than any platform writes for one
+/// survey, few enough that a mangled file is refused before it is mapped column by column.
+pub const MAX_COLUMNS: usize = 5_000;
+/// The longest field a survey answer may be: a long comment fits many times over; a field
+/// this long is almost always a quote left open that swallowed the rest of the file.
+pub const MAX_FIELD_BYTES: usize = 1_000_000;
+
+/// A file whose header is wider than `MAX_COLUMNS`, or which holds a field longer than
+/// `MAX_FIELD_BYTES`, as a problem naming the row and column.
+fn oversized(
+    rows: &[Vec<String>],
+    file_problem: &impl Fn(usize, &str, &str, &str) -> Problem,
+) -> Option<Problem> {
+    let width = rows.first().map_or(0, Vec::len);
+    if width > MAX_COLUMNS {
+        return Some(file_problem(
+            1,
+            "",
+            &format!("{width} columns"),
+            &format!("at most {MAX_COLUMNS} columns; is this a survey export?"),
+        ));
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, field) in row.iter().enumerate() {
+            if field.len() > MAX_FIELD_BYTES {
+                let column = rows
+                    .first()
+                    .and_then(|h| h.get(c))
+                    .filter(|h| !h.is_empty())
+                    .cloned()
+                    .unwrap_or_else(|| format!("column {}", c + 1));
+                let start: String = field.chars().take(30).collect();
+                return Some(file_problem(
+                    r + 1,
+                    &column,
+                    &format!("{start}…"),
+                    &format!(
+                        "a field under {MAX_FIELD_BYTES} bytes (this one has {}); a quote left open swallows the rest of a file",
+                        field.len()
+                    ),
+                ));
+            }
+        }
+    }
+    None
+}
+
 /// Maps and checks rows already split into fields (from CSV or a workbook sheet).
 pub fn parse_rows(
     parsed: &mut ParsedFile,
@@ -363,6 +414,10 @@ pub fn parse_rows(
         parsed
             .file_problems
             .push(file_problem(1, "", "no header row", "a header row"));
+        return;
+    }
+    if let Some(problem) = oversized(&rows, &file_problem) {
+        parsed.file_problems.push(problem);
         return;
     }
     let platform = options.format.unwrap_or_else(|| Platform::detect(&rows));
@@ -395,7 +450,7 @@ pub fn parse_rows(
             _ => None,
         })
         .collect();
-    for column in &mut parsed.columns {
+    for (position, column) in parsed.columns.iter_mut().enumerate() {
         // A select-all question written both as one column and as one column per option (Kobo,
         // ODK): the one column is read, the others are the same answers again.
         if let ColumnTarget::Choice { question, .. } = column.target {
@@ -407,6 +462,14 @@ pub fn parse_rows(
             }
         }
         match &column.target {
+            ColumnTarget::Unknown if column.header.trim().is_empty() => {
+                parsed.file_problems.push(file_problem(
+                    1,
+                    &format!("column {}", position + 1),
+                    "",
+                    "a header naming the column; the header cell is empty (delete the column if it holds nothing)",
+                ))
+            }
             ColumnTarget::Unknown => parsed.file_problems.push(file_problem(
                 1,
                 &column.header,
@@ -489,11 +552,18 @@ pub fn parse_rows(
         }
         data_rows += 1;
         if fields.len() != width {
+            // A quote opened and never closed runs on over the following lines, which then
+            // read as one short row.
+            let run_on = if fields.iter().any(|f| f.contains('\n')) {
+                "; a quote opened in this row runs on over the next lines (an unclosed quote?)"
+            } else {
+                ""
+            };
             let reason = file_problem(
                 row,
                 "",
                 &format!("{} fields", fields.len()),
-                &format!("{width} fields, one per header column"),
+                &format!("{width} fields, one per header column{run_on}"),
             );
             parsed
                 .rejected
@@ -847,6 +917,11 @@ fn parse_meta(
         MetaField::RespondentId => {
             if value.is_empty() {
                 problem(value, "a respondent id; the cell is empty".into());
+            } else if value.starts_with(['=', '+', '@']) {
+                problem(
+                    value,
+                    "a respondent id, not a spreadsheet formula; export the values, not the formulas".into(),
+                );
             }
             response.respondent_id = value.to_string();
         }
@@ -888,6 +963,15 @@ fn parse_meta(
                 return;
             }
             match parse_datetime(value) {
+                // A day of grace for time zones; later than that, the date is wrong.
+                Some(at)
+                    if at.date() > chrono::Local::now().date_naive() + chrono::Days::new(1) =>
+                {
+                    problem(
+                        value,
+                        "a date that has already come; this one is in the future".into(),
+                    )
+                }
                 Some(at) => response.submitted = Some(at.format("%Y-%m-%d").to_string()),
                 None => problem(value, DATE_EXPECTED.into()),
             }

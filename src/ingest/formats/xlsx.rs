@@ -21,8 +21,49 @@ pub fn has_workbook_name(path: &Path) -> bool {
     })
 }
 
+/// The most a workbook may expand to when unzipped, and the largest compression ratio past
+/// a small size: real exports stay far below both; a zip bomb does not.
+const MAX_UNZIPPED_BYTES: u64 = 512 * 1024 * 1024;
+const MAX_RATIO: u64 = 200;
+
+/// Refuses what calamine should not be handed: an encrypted (password-protected) workbook,
+/// which Excel stores as an OLE file with an "EncryptedPackage" stream, and a zip whose
+/// declared contents would expand past `MAX_UNZIPPED_BYTES` or `MAX_RATIO`.
+fn check_workbook(bytes: &[u8]) -> Result<(), String> {
+    if bytes.starts_with(&[0xd0, 0xcf, 0x11, 0xe0]) {
+        let wide: Vec<u8> = "EncryptedPackage".bytes().flat_map(|b| [b, 0]).collect();
+        let encrypted = bytes
+            .windows(wide.len())
+            .any(|w| w == wide.as_slice() || w.starts_with(b"EncryptedPackage"));
+        if encrypted {
+            return Err("is a password-protected (encrypted) workbook; expected a workbook without a password: open it in Excel, remove the password (File > Info > Protect Workbook) and save it again".into());
+        }
+        return Ok(());
+    }
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let mut unzipped = 0u64;
+    for i in 0..archive.len() {
+        if let Ok(entry) = archive.by_index_raw(i) {
+            unzipped = unzipped.saturating_add(entry.size());
+        }
+    }
+    let zipped = bytes.len() as u64;
+    if unzipped > MAX_UNZIPPED_BYTES
+        || (unzipped > 50 * 1024 * 1024 && unzipped / zipped.max(1) > MAX_RATIO)
+    {
+        return Err(format!(
+            "would expand from {zipped} bytes to {unzipped} bytes when opened (a zip bomb?); expected a workbook under {} MB unzipped; export the survey again, or as CSV",
+            MAX_UNZIPPED_BYTES / (1024 * 1024)
+        ));
+    }
+    Ok(())
+}
+
 /// The rows of `sheet` (the first sheet when None), and the sheet's name.
 pub fn read_sheet(bytes: &[u8], sheet: Option<&str>) -> Result<(Vec<Vec<String>>, String), String> {
+    check_workbook(bytes)?;
     let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
         format!("cannot be opened as a workbook ({e}); expected an .xlsx, .xls or .ods file that is not password-protected")
     })?;
