@@ -222,7 +222,7 @@ def main():
             w, c, r = bench({"m": [mct, "--codebook", cb, "summary", path, "--by", "pilot", "--format", "csv"]}, args.runs)["m"]
             report.append(f"| {rows:,} | {items} | {os.path.getsize(path) / 2**20:.0f} | {w:.3f} | {c:.2f} | {r:.0f} | {w / (rows * items) * 1e6:.3f} |")
             print(report[-1], flush=True)
-    with open(args.out + ".measured", "w") as f:
+    with open(args.out + ".measured", "w") as f:  # the analysis in BENCHMARKS.md is by hand
         f.write("\n".join(report) + "\n")
     print(f"wrote {args.out}.measured (merge into BENCHMARKS.md with the analysis)")
 
