@@ -1,6 +1,7 @@
 //! Analysis: codebook x Dataset -> result tables. Returns data (`Table`s), never formatted text.
 
 pub mod compare;
+pub mod counts;
 pub mod crosstab;
 pub mod distribution;
 pub mod heat;

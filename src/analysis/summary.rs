@@ -5,6 +5,9 @@ use std::collections::BTreeMap;
 
 use crate::codebook::{Question, QuestionKind, Survey};
 use crate::dataset::{Column as DataColumn, Dataset};
+use crate::stats::histogram::Histogram;
+
+use super::counts::{Counts, Slots};
 use crate::render::{Cell, ColumnKind, Table};
 use crate::stats::descriptive::describe;
 use crate::stats::intervals::{clopper_pearson, wilson};
@@ -109,15 +112,20 @@ pub(crate) fn groups(
     data: &Dataset,
     by: Option<GroupBy>,
 ) -> (Vec<String>, Vec<usize>) {
+    groups_of(survey, &Responses::Rows(data), by)
+}
+
+/// Group labels in display order, and each unit's (row's or cell's) group index.
+fn groups_of(survey: &Survey, data: &Responses, by: Option<GroupBy>) -> (Vec<String>, Vec<usize>) {
     let codebook = &survey.codebook;
     let key_of = |i: usize| -> String {
         match by {
             None => String::new(),
-            Some(GroupBy::Pilot) => data.pilot_ids[data.pilot[i] as usize].clone(),
-            Some(GroupBy::Role) => codebook.roles[data.role[i] as usize].clone(),
-            Some(GroupBy::Wave) => codebook.waves[data.wave[i] as usize].clone(),
+            Some(GroupBy::Pilot) => data.pilot(i).to_string(),
+            Some(GroupBy::Role) => codebook.roles[data.role(i)].clone(),
+            Some(GroupBy::Wave) => codebook.waves[data.wave(i)].clone(),
             Some(GroupBy::Round) => {
-                let pilot = &data.pilot_ids[data.pilot[i] as usize];
+                let pilot = data.pilot(i);
                 survey
                     .pilot(pilot)
                     .map_or_else(|| "unknown".to_string(), |p| format!("round {}", p.round))
@@ -134,7 +142,7 @@ pub(crate) fn groups(
         (position.unwrap_or(usize::MAX), key.to_string())
     };
     let mut keys: BTreeMap<(usize, String), usize> = BTreeMap::new();
-    let row_keys: Vec<String> = (0..data.len()).map(key_of).collect();
+    let row_keys: Vec<String> = (0..data.units()).map(key_of).collect();
     for key in &row_keys {
         keys.entry(rank(key)).or_insert(0);
     }
@@ -187,6 +195,11 @@ impl IntervalOptions {
 
 /// The headline table: how many responses, pilots and waves are in scope, per role.
 pub fn overview(survey: &Survey, data: &Dataset) -> Table {
+    overview_of(survey, &Responses::Rows(data))
+}
+
+/// `overview` of rows or counts.
+pub fn overview_of(survey: &Survey, data: &Responses) -> Table {
     let codebook = &survey.codebook;
     let mut table = Table::new("Responses in scope")
         .column("Role", ColumnKind::Text)
@@ -194,28 +207,27 @@ pub fn overview(survey: &Survey, data: &Dataset) -> Table {
         .column("Pilots", ColumnKind::Int)
         .column("Waves", ColumnKind::Int);
     let mut add = |label: String, rows: Vec<usize>| {
-        let mut pilots: Vec<u32> = rows.iter().map(|&i| data.pilot[i]).collect();
+        let mut pilots: Vec<&str> = rows.iter().map(|&i| data.pilot(i)).collect();
         pilots.sort_unstable();
         pilots.dedup();
-        let mut waves: Vec<u8> = rows.iter().map(|&i| data.wave[i]).collect();
+        let mut waves: Vec<usize> = rows.iter().map(|&i| data.wave(i)).collect();
         waves.sort_unstable();
         waves.dedup();
+        let responses: u64 = rows.iter().map(|&i| data.rows_in(i)).sum();
         table.rows.push(vec![
             Cell::Text(label),
-            Cell::Int(rows.len() as i64),
+            Cell::Int(responses as i64),
             Cell::Int(pilots.len() as i64),
             Cell::Int(waves.len() as i64),
         ]);
     };
     for (r, role) in codebook.roles.iter().enumerate() {
-        let rows: Vec<usize> = (0..data.len())
-            .filter(|&i| data.role[i] as usize == r)
-            .collect();
+        let rows: Vec<usize> = (0..data.units()).filter(|&i| data.role(i) == r).collect();
         if !rows.is_empty() {
             add(role.clone(), rows);
         }
     }
-    add("all".into(), (0..data.len()).collect());
+    add("all".into(), (0..data.units()).collect());
     table
 }
 
@@ -227,10 +239,23 @@ pub fn section_tables(
     section: &Section,
     options: &SummaryOptions,
 ) -> Vec<Table> {
+    section_tables_of(survey, &Responses::Rows(data), section, options)
+}
+
+/// `section_tables` of rows or counts: the same tables, figure for figure.
+pub fn section_tables_of(
+    survey: &Survey,
+    data: &Responses,
+    section: &Section,
+    options: &SummaryOptions,
+) -> Vec<Table> {
     let codebook = &survey.codebook;
-    let (group_labels, group_of) = groups(survey, data, options.by);
-    let weighted = data.weight.is_some();
-    let weighting = weighting_note(survey, data);
+    let (group_labels, group_of) = groups_of(survey, data, options.by);
+    let weighted = data.weighted();
+    let weighting = match data {
+        Responses::Rows(rows) => weighting_note(survey, rows),
+        Responses::Counts(_) => None,
+    };
     let mut tables = Vec::new();
     let group_column = |t: Table| match options.by {
         Some(by) => t.column(by.header(), ColumnKind::Text),
@@ -320,23 +345,11 @@ pub fn section_tables(
                 continue;
             }
             texts.push(question_note(survey, question));
-            let DataColumn::Levels(levels) = &data.columns[q] else {
-                continue;
-            };
             let mut shown = Vec::new();
             for (g, label) in group_labels.iter().enumerate() {
-                let asked = asked_rows(data, question, q, &group_of, g);
-                if asked.is_empty() {
+                let Some((tally, missing)) = data.level_tally(question, q, &group_of, g, k) else {
                     continue;
-                }
-                let mut tally = Tally::new(k, weighted);
-                let mut missing = 0i64;
-                for &i in &asked {
-                    match levels[i] {
-                        0 => missing += 1,
-                        l => tally.add(data, i, l as usize - 1),
-                    }
-                }
+                };
                 let mut row = group_cell(options.by, label);
                 row.push(Cell::Text(question.id.clone()));
                 if tally.n() < options.min_cell {
@@ -448,46 +461,15 @@ pub fn section_tables(
             let labels = codebook.level_labels(question);
             let mut shown = Vec::new();
             for (g, group) in group_labels.iter().enumerate() {
-                let asked = asked_rows(data, question, q, &group_of, g);
-                if asked.is_empty() {
+                let Some(ChoiceCounts {
+                    counts,
+                    weighted_options,
+                    base,
+                    missing,
+                }) = data.choice_counts(question, q, &group_of, g, labels.len())
+                else {
                     continue;
-                }
-                // Each answer as the set of options it chose (one bit for a single choice).
-                let chosen_set = |i: usize| -> Option<u64> {
-                    match &data.columns[q] {
-                        DataColumn::Levels(levels) => {
-                            (levels[i] != 0).then(|| 1u64 << (levels[i] - 1))
-                        }
-                        DataColumn::Choices(sets) => (sets[i] != 0).then_some(sets[i]),
-                        _ => None,
-                    }
                 };
-                if !matches!(
-                    data.columns[q],
-                    DataColumn::Levels(_) | DataColumn::Choices(_)
-                ) {
-                    continue;
-                }
-                let mut counts = vec![0u64; labels.len()];
-                // Per option, the weight of respondents not choosing it (level 0) and choosing
-                // it (level 1).
-                let mut weighted_options = vec![WeightedHistogram::new(2); labels.len()];
-                let mut base = 0u64;
-                let mut missing = 0i64;
-                for &i in &asked {
-                    let Some(set) = chosen_set(i) else {
-                        missing += 1;
-                        continue;
-                    };
-                    base += 1;
-                    for (k, count) in counts.iter_mut().enumerate() {
-                        let picked = (set >> k) & 1;
-                        *count += picked;
-                        if let Some(w) = &data.weight {
-                            weighted_options[k].add(picked as usize, w[i]);
-                        }
-                    }
-                }
                 let order: Vec<usize> = if question.kind == QuestionKind::YesNo {
                     vec![1, 0]
                 } else {
@@ -583,32 +565,24 @@ pub fn section_tables(
         for &q in &numeric {
             let question = &codebook.questions[q];
             texts.push(question_note(survey, question));
-            let DataColumn::Numbers(values) = &data.columns[q] else {
-                continue;
-            };
             let mut shown = Vec::new();
             for (g, group) in group_labels.iter().enumerate() {
-                let asked = asked_rows(data, question, q, &group_of, g);
-                if asked.is_empty() {
+                let Some((answered, weights)) = data.numbers(question, q, &group_of, g) else {
                     continue;
-                }
-                let answered: Vec<f64> = asked.iter().map(|&i| values[i]).collect();
-                let described = match &data.weight {
-                    Some(w) => {
-                        let w: Vec<f64> = asked.iter().map(|&i| w[i]).collect();
-                        weighted_describe(&answered, &w).map(|d| {
-                            let mut cells = vec![Cell::Float(d.n_eff)];
-                            cells.extend(numeric_cells(
-                                asked.len() - d.n,
-                                [d.mean, d.median, d.min, d.max, d.total],
-                                d.sd,
-                            ));
-                            (d.n, cells)
-                        })
-                    }
+                };
+                let described = match weights {
+                    Some(w) => weighted_describe(&answered, &w).map(|d| {
+                        let mut cells = vec![Cell::Float(d.n_eff)];
+                        cells.extend(numeric_cells(
+                            answered.len() - d.n,
+                            [d.mean, d.median, d.min, d.max, d.total],
+                            d.sd,
+                        ));
+                        (d.n, cells)
+                    }),
                     None => describe(&answered).map(|d| {
                         let figures = [d.mean, d.median, d.min, d.max, d.sum];
-                        (d.n, numeric_cells(asked.len() - d.n, figures, d.sd))
+                        (d.n, numeric_cells(answered.len() - d.n, figures, d.sd))
                     }),
                 };
                 let n = described.as_ref().map_or(0, |d| d.0);
@@ -657,8 +631,7 @@ pub fn section_tables(
         for &q in &text_questions {
             let question = &codebook.questions[q];
             texts.push(question_note(survey, question));
-            if let DataColumn::Answered(answered) = &data.columns[q] {
-                let count = answered.iter().filter(|a| **a).count();
+            if let Some(count) = data.answered(q) {
                 table.rows.push(vec![
                     Cell::Text(question.id.clone()),
                     Cell::Int(count as i64),
@@ -682,18 +655,284 @@ pub fn section_tables(
     tables
 }
 
-/// Rows of group `g` that were asked `question` (see `Dataset::asked`): the question's
-/// population, the base before missing answers.
-fn asked_rows(
-    data: &Dataset,
-    question: &Question,
-    q: usize,
-    group_of: &[usize],
-    g: usize,
-) -> Vec<usize> {
-    (0..data.len())
-        .filter(|&i| group_of[i] == g && data.asked(question, q, i))
-        .collect()
+/// What a summary reads: responses held row by row (needed for weights), or the counts of
+/// cells of responses (`Counts`, from a streamed file). Each figure is computed from one or the
+/// other by the same table code; a "unit" is a row or a cell.
+pub enum Responses<'a> {
+    Rows(&'a Dataset),
+    Counts(&'a Counts),
+}
+
+/// One group's answers to a choice question: per option, respondents choosing it (and, when
+/// weighted, the weight of those not choosing and choosing it); the base and missing count.
+struct ChoiceCounts {
+    counts: Vec<u64>,
+    weighted_options: Vec<WeightedHistogram>,
+    base: u64,
+    missing: i64,
+}
+
+impl Responses<'_> {
+    /// Responses in scope.
+    pub fn len(&self) -> u64 {
+        match self {
+            Responses::Rows(d) => d.len() as u64,
+            Responses::Counts(c) => c.rows(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn weighted(&self) -> bool {
+        matches!(self, Responses::Rows(d) if d.weight.is_some())
+    }
+
+    fn units(&self) -> usize {
+        match self {
+            Responses::Rows(d) => d.len(),
+            Responses::Counts(c) => c.cells.len(),
+        }
+    }
+
+    fn rows_in(&self, u: usize) -> u64 {
+        match self {
+            Responses::Rows(_) => 1,
+            Responses::Counts(c) => c.cells[u].1[0],
+        }
+    }
+
+    fn pilot(&self, u: usize) -> &str {
+        match self {
+            Responses::Rows(d) => &d.pilot_ids[d.pilot[u] as usize],
+            Responses::Counts(c) => &c.pilot_ids[c.cells[u].0.pilot as usize],
+        }
+    }
+
+    fn role(&self, u: usize) -> usize {
+        match self {
+            Responses::Rows(d) => d.role[u] as usize,
+            Responses::Counts(c) => c.cells[u].0.role as usize,
+        }
+    }
+
+    fn wave(&self, u: usize) -> usize {
+        match self {
+            Responses::Rows(d) => d.wave[u] as usize,
+            Responses::Counts(c) => c.cells[u].0.wave as usize,
+        }
+    }
+
+    /// Units of group `g` that were asked `question` (see `Dataset::asked`): the question's
+    /// population, the base before missing answers.
+    fn asked(&self, question: &Question, q: usize, group_of: &[usize], g: usize) -> Vec<usize> {
+        match self {
+            Responses::Rows(d) => (0..d.len())
+                .filter(|&i| group_of[i] == g && d.asked(question, q, i))
+                .collect(),
+            Responses::Counts(c) => (0..c.cells.len())
+                .filter(|&u| {
+                    let key = &c.cells[u].0;
+                    group_of[u] == g
+                        && question.roles.contains(&(key.role as usize))
+                        && (question.waves.is_empty()
+                            || question.waves.contains(&(key.wave as usize)))
+                        && c.present[key.source as usize]
+                            .get(q)
+                            .copied()
+                            .unwrap_or(true)
+                })
+                .collect(),
+        }
+    }
+
+    /// The tally of a rating question's answers in group `g`, and its missing count; None when
+    /// no one in the group was asked it.
+    fn level_tally(
+        &self,
+        question: &Question,
+        q: usize,
+        group_of: &[usize],
+        g: usize,
+        k: usize,
+    ) -> Option<(Tally, i64)> {
+        let asked = self.asked(question, q, group_of, g);
+        if asked.is_empty() {
+            return None;
+        }
+        let mut missing = 0i64;
+        match self {
+            Responses::Rows(data) => {
+                let DataColumn::Levels(levels) = &data.columns[q] else {
+                    return None;
+                };
+                let mut tally = Tally::new(k, data.weight.is_some());
+                for &i in &asked {
+                    match levels[i] {
+                        0 => missing += 1,
+                        l => tally.add(data, i, l as usize - 1),
+                    }
+                }
+                Some((tally, missing))
+            }
+            Responses::Counts(counts) => {
+                let Slots::Levels { at, .. } = counts.layout.slots[q] else {
+                    return None;
+                };
+                let mut histogram = Histogram::new(k);
+                for &u in &asked {
+                    let cell = &counts.cells[u].1;
+                    missing += cell[at] as i64;
+                    for (level, count) in histogram.counts.iter_mut().enumerate() {
+                        *count += cell[at + 1 + level];
+                    }
+                }
+                Some((
+                    Tally {
+                        counts: histogram,
+                        weighted: None,
+                    },
+                    missing,
+                ))
+            }
+        }
+    }
+
+    /// A choice question's counts in group `g`; None when no one in the group was asked it.
+    fn choice_counts(
+        &self,
+        question: &Question,
+        q: usize,
+        group_of: &[usize],
+        g: usize,
+        options: usize,
+    ) -> Option<ChoiceCounts> {
+        let asked = self.asked(question, q, group_of, g);
+        if asked.is_empty() {
+            return None;
+        }
+        let mut out = ChoiceCounts {
+            counts: vec![0u64; options],
+            weighted_options: vec![WeightedHistogram::new(2); options],
+            base: 0,
+            missing: 0,
+        };
+        match self {
+            Responses::Rows(data) => {
+                // Each answer as the set of options it chose (one bit for a single choice).
+                let chosen_set = |i: usize| -> Option<u64> {
+                    match &data.columns[q] {
+                        DataColumn::Levels(levels) => {
+                            (levels[i] != 0).then(|| 1u64 << (levels[i] - 1))
+                        }
+                        DataColumn::Choices(sets) => (sets[i] != 0).then_some(sets[i]),
+                        _ => None,
+                    }
+                };
+                if !matches!(
+                    data.columns[q],
+                    DataColumn::Levels(_) | DataColumn::Choices(_)
+                ) {
+                    return None;
+                }
+                for &i in &asked {
+                    let Some(set) = chosen_set(i) else {
+                        out.missing += 1;
+                        continue;
+                    };
+                    out.base += 1;
+                    for (k, count) in out.counts.iter_mut().enumerate() {
+                        let picked = (set >> k) & 1;
+                        *count += picked;
+                        if let Some(w) = &data.weight {
+                            out.weighted_options[k].add(picked as usize, w[i]);
+                        }
+                    }
+                }
+            }
+            Responses::Counts(counts) => {
+                for &u in &asked {
+                    let cell = &counts.cells[u].1;
+                    match counts.layout.slots[q] {
+                        Slots::Levels { at, .. } => {
+                            out.missing += cell[at] as i64;
+                            for (k, count) in out.counts.iter_mut().enumerate() {
+                                *count += cell[at + 1 + k];
+                                out.base += cell[at + 1 + k];
+                            }
+                        }
+                        Slots::Choices { at, .. } => {
+                            out.missing += cell[at] as i64;
+                            out.base += cell[at + 1];
+                            for (k, count) in out.counts.iter_mut().enumerate() {
+                                *count += cell[at + 2 + k];
+                            }
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// A numeric question's values in group `g` in input order (NaN where missing), with their
+    /// weights when weighted; None when no one in the group was asked it.
+    fn numbers(
+        &self,
+        question: &Question,
+        q: usize,
+        group_of: &[usize],
+        g: usize,
+    ) -> Option<(Vec<f64>, Option<Vec<f64>>)> {
+        let asked = self.asked(question, q, group_of, g);
+        if asked.is_empty() {
+            return None;
+        }
+        match self {
+            Responses::Rows(data) => {
+                let DataColumn::Numbers(values) = &data.columns[q] else {
+                    return None;
+                };
+                let answered = asked.iter().map(|&i| values[i]).collect();
+                let weights = data
+                    .weight
+                    .as_ref()
+                    .map(|w| asked.iter().map(|&i| w[i]).collect());
+                Some((answered, weights))
+            }
+            Responses::Counts(counts) => {
+                if counts.layout.slots[q] != Slots::Numbers {
+                    return None;
+                }
+                let mut found: Vec<(u64, f64)> = asked
+                    .iter()
+                    .flat_map(|&u| &counts.numbers[u])
+                    .filter(|(question, _, _)| *question as usize == q)
+                    .map(|&(_, position, value)| (position, value))
+                    .collect();
+                found.sort_unstable_by_key(|&(position, _)| position);
+                Some((found.into_iter().map(|(_, v)| v).collect(), None))
+            }
+        }
+    }
+
+    /// How many answered free-text question `q`, whoever was asked it.
+    fn answered(&self, q: usize) -> Option<usize> {
+        match self {
+            Responses::Rows(data) => match &data.columns[q] {
+                DataColumn::Answered(answered) => Some(answered.iter().filter(|a| **a).count()),
+                _ => None,
+            },
+            Responses::Counts(counts) => match counts.layout.slots[q] {
+                Slots::Answered { at } => {
+                    Some(counts.cells.iter().map(|(_, c)| c[at] as usize).sum())
+                }
+                _ => None,
+            },
+        }
+    }
 }
 
 fn group_cell(by: Option<GroupBy>, label: &str) -> Vec<Cell> {

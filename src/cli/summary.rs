@@ -6,7 +6,8 @@ use anyhow::bail;
 
 use super::input::FormatArgs;
 use super::{Context, OutputArgs, WeightArgs};
-use crate::analysis::summary::{self, GroupBy, Section, SummaryOptions};
+use crate::analysis::counts::Counts;
+use crate::analysis::summary::{self, GroupBy, Responses, Section, SummaryOptions};
 use crate::analysis::tally::ShareMethod;
 use crate::codebook::Survey;
 use crate::dataset::Dataset;
@@ -26,6 +27,10 @@ pub struct Args {
     input: FormatArgs,
     #[command(flatten)]
     out: OutputArgs,
+    /// Read every row into memory before summarising, instead of counting files as they
+    /// stream (the two give the same tables; this is for checking that).
+    #[arg(long, hide = true)]
+    in_memory: bool,
 }
 
 /// Which responses and questions a summary covers, and how it groups them.
@@ -65,10 +70,74 @@ pub struct Filters {
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
     let survey = ctx.survey()?;
+    // Weights need every row; otherwise files are counted as they stream.
+    if !args.files.is_empty() && !args.in_memory && survey.codebook.metadata.weight.is_none() {
+        let options = args.input.options(&survey)?;
+        let counts = count_files(&survey, &options, &args.files)?;
+        let source = format!("{} file(s), not imported", args.files.len());
+        let (tables, heading) =
+            summarize_responses(&survey, &Responses::Counts(&counts), &args.filters, &source)?;
+        args.out.emit(&heading, &tables)?;
+        return Ok(0);
+    }
     let (data, source) = load_dataset(ctx, &survey, &args.files, &args.input)?;
     let (tables, heading) = summarize(&survey, &data, &args.filters, &source)?;
     args.out.emit(&heading, &tables)?;
     Ok(0)
+}
+
+/// Counts files into the summary's sufficient statistic, streaming those the fast path takes
+/// and reading the others as `load_files` does; invalid rows are counted on stderr.
+fn count_files(
+    survey: &Survey,
+    options: &ingest::ImportOptions,
+    files: &[PathBuf],
+) -> anyhow::Result<Counts> {
+    let mut counts = Counts::new(&survey.codebook);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    for (i, file) in ingest::collect_input_files(files)?.iter().enumerate() {
+        // Files in order, rows in file order: numeric answers keep the in-memory order.
+        let base = (i as u64) << 40;
+        let small = std::fs::metadata(file).is_ok_and(|m| m.len() < ingest::stream::MIN_PARALLEL);
+        let threads = if small { 1 } else { threads };
+        match ingest::stream::count_file(file, survey, options, &mut counts, base, threads)? {
+            Some(streamed) => check_file(
+                &streamed.display_name,
+                &streamed.file_problems,
+                streamed.rejected,
+            )?,
+            None => {
+                let parsed = ingest::parse_path(file, survey, options)?;
+                check_file(
+                    &parsed.display_name,
+                    &parsed.file_problems,
+                    parsed.rejected.len(),
+                )?;
+                let source =
+                    counts.add_source(parsed.questions_present(survey.codebook.questions.len()));
+                for response in &parsed.responses {
+                    counts.add_response(source, base + response.source_row as u64, response);
+                }
+            }
+        }
+    }
+    Ok(counts)
+}
+
+/// Stops on problems with a file as a whole; warns of invalid rows left out.
+fn check_file(name: &str, problems: &[ingest::Problem], rejected: usize) -> anyhow::Result<()> {
+    if !problems.is_empty() {
+        for problem in problems {
+            eprintln!("{problem}");
+        }
+        bail!("{name} cannot be read as a survey export (see above)");
+    }
+    if rejected > 0 {
+        eprintln!(
+            "warning: {name}: {rejected} invalid row(s) left out; `mctrack validate {name}` lists them"
+        );
+    }
+    Ok(())
 }
 
 /// The responses to analyse: the given export files, read without importing, or else the
@@ -104,23 +173,11 @@ fn load_files(
     let mut data = Dataset::new(&survey.codebook);
     for file in ingest::collect_input_files(files)? {
         let parsed = ingest::parse_path(&file, survey, options)?;
-        if !parsed.file_problems.is_empty() {
-            for problem in &parsed.file_problems {
-                eprintln!("{problem}");
-            }
-            bail!(
-                "{} cannot be read as a survey export (see above)",
-                parsed.display_name
-            );
-        }
-        if !parsed.rejected.is_empty() {
-            eprintln!(
-                "warning: {}: {} invalid row(s) left out; `mctrack validate {}` lists them",
-                parsed.display_name,
-                parsed.rejected.len(),
-                parsed.display_name
-            );
-        }
+        check_file(
+            &parsed.display_name,
+            &parsed.file_problems,
+            parsed.rejected.len(),
+        )?;
         let source = data.add_source(parsed.questions_present(survey.codebook.questions.len()));
         for response in &parsed.responses {
             data.push(source, response);
@@ -133,6 +190,16 @@ fn load_files(
 pub fn summarize(
     survey: &Survey,
     data: &Dataset,
+    args: &Filters,
+    source: &str,
+) -> anyhow::Result<(Vec<crate::render::Table>, String)> {
+    summarize_responses(survey, &Responses::Rows(data), args, source)
+}
+
+/// `summarize` of rows or of counts.
+fn summarize_responses(
+    survey: &Survey,
+    responses: &Responses,
     args: &Filters,
     source: &str,
 ) -> anyhow::Result<(Vec<crate::render::Table>, String)> {
@@ -175,14 +242,31 @@ pub fn summarize(
         &codebook.waves,
     )?;
     let pilots: Vec<String> = args.pilot.iter().map(|p| p.to_ascii_lowercase()).collect();
-    let mut data = data.filter(|i| {
-        (roles.is_empty() || roles.contains(&(data.role[i] as usize)))
-            && (waves.is_empty() || waves.contains(&(data.wave[i] as usize)))
-            && (pilots.is_empty()
-                || pilots.contains(&data.pilot_ids[data.pilot[i] as usize].to_ascii_lowercase()))
-    });
-    args.weights.apply(&mut data)?;
-    if args.exact && data.weight.is_some() {
+    let keep = |role: u8, wave: u8, pilot: &str| {
+        (roles.is_empty() || roles.contains(&(role as usize)))
+            && (waves.is_empty() || waves.contains(&(wave as usize)))
+            && (pilots.is_empty() || pilots.contains(&pilot.to_ascii_lowercase()))
+    };
+    let (rows, counts);
+    let data = match responses {
+        Responses::Rows(data) => {
+            let mut kept = data.filter(|i| {
+                keep(
+                    data.role[i],
+                    data.wave[i],
+                    &data.pilot_ids[data.pilot[i] as usize],
+                )
+            });
+            args.weights.apply(&mut kept)?;
+            rows = kept;
+            Responses::Rows(&rows)
+        }
+        Responses::Counts(all) => {
+            counts = all.filter(|k| keep(k.role, k.wave, &all.pilot_ids[k.pilot as usize]));
+            Responses::Counts(&counts)
+        }
+    };
+    if args.exact && data.weighted() {
         bail!("--exact gives Clopper-Pearson intervals for unweighted counts; with weights, percentages get Wilson intervals at Kish's effective n. Add --unweighted to use --exact");
     }
     let sections = if !only.is_empty() && recs.is_empty() {
@@ -209,9 +293,9 @@ pub fn summarize(
             },
         }),
     };
-    let mut tables = vec![summary::overview(survey, &data)];
+    let mut tables = vec![summary::overview_of(survey, &data)];
     for section in &sections {
-        tables.extend(summary::section_tables(survey, &data, section, &options));
+        tables.extend(summary::section_tables_of(survey, &data, section, &options));
     }
     let mut filters = Vec::new();
     for (name, values) in [

@@ -6,6 +6,7 @@ pub mod decode;
 pub mod formats;
 pub mod mapfile;
 pub mod mapping;
+pub mod stream;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -905,7 +906,7 @@ fn rejected(columns: &[ColumnMapping], fields: Vec<String>, reasons: Vec<Problem
     }
 }
 
-fn parse_meta(
+pub(crate) fn parse_meta(
     field: MetaField,
     value: &str,
     survey: &Survey,

@@ -7,6 +7,7 @@
 //! seeded generators do not promise.
 
 mod rng;
+pub mod wide;
 
 use std::fmt::Write as _;
 use std::path::Path;

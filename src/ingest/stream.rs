@@ -1,0 +1,517 @@
+//! Streaming: a CSV export counted straight into `Counts` without holding its rows, in chunks
+//! on every core. Each row is checked exactly as `parse_rows` checks it (the same metadata and
+//! value functions decide, through a per-column cache of distinct raw values), and a row that
+//! fails is left out and counted, as the in-memory path does.
+//!
+//! A file is streamed only when the fast path can promise the in-memory path's result: a
+//! UTF-8, comma-separated, one-header-row generic export with no mapping file, no defaults and
+//! no columns but identifiers, metadata (id, pilot, wave, role) and whole questions, and no
+//! weight column. Anything else, a duplicate respondent id (told by a 64-bit fingerprint, so a
+//! rare false alarm only costs time) or a field that is not UTF-8 sends the caller to the
+//! in-memory path, which then decides exactly.
+//!
+//! Chunks start just after a newline near an even split of the file. A newline may sit inside
+//! a quoted field, so each chunk's worker reads on past its end to the next record start, and
+//! the split is accepted only if that is exactly where the next chunk began; otherwise the file
+//! is counted again in one chunk.
+
+use std::collections::hash_map::DefaultHasher;
+use std::fs::File;
+use std::hash::{Hash, Hasher};
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
+
+use crate::analysis::counts::{CellKey, Counts, Layout, Slots};
+use crate::codebook::{QuestionKind, Survey};
+use crate::error::{Error, Result};
+use crate::ingest::formats::Platform;
+use crate::ingest::mapping::{Answer, ColumnTarget, MetaField, ValueMap};
+use crate::ingest::{parse_bytes, parse_meta, ImportOptions, Problem, Response};
+
+/// How much of the file is read to find its header, layout and encoding.
+const PREFIX: usize = 256 * 1024;
+/// Files smaller than this are best counted in one chunk: threads would cost more than they
+/// save.
+pub const MIN_PARALLEL: u64 = 4 << 20;
+/// Distinct raw values remembered per column; past this, values are parsed each time.
+const CACHE_LIMIT: usize = 256;
+
+/// A streamed file: its name for messages, rows left out, and problems with the file as a
+/// whole (which stop the summary, as they do in the in-memory path).
+pub struct Streamed {
+    pub display_name: String,
+    pub rejected: usize,
+    pub file_problems: Vec<Problem>,
+}
+
+/// What a column holds, for the fast path.
+#[derive(Clone, Copy, PartialEq)]
+enum Action {
+    Skip,
+    Id,
+    Meta(MetaField),
+    Question(usize),
+}
+
+/// One cell understood, without allocating.
+#[derive(Clone, Copy, PartialEq)]
+enum Code {
+    Missing,
+    Level(u8),
+    Choices(u64),
+    Answered,
+    Number(f64),
+}
+
+/// What is fixed for the whole file.
+struct Plan<'a> {
+    survey: &'a Survey,
+    actions: Vec<Action>,
+    value_maps: Vec<ValueMap>,
+    layout: Layout,
+    separators: &'static [&'static str],
+    /// `position` of a row = `base_position` + its byte offset, ordering numeric answers.
+    base_position: u64,
+}
+
+/// One chunk's counts. Cells are (local pilot, wave, role), `layout.width` counters each.
+struct Chunk {
+    pilots: Vec<String>,
+    counters: Vec<u64>,
+    numbers: Vec<(usize, u32, u64, f64)>,
+    fingerprints: Vec<u64>,
+    data_rows: usize,
+    rejected: usize,
+    /// Where the first record at or past the chunk's end starts.
+    stopped_at: u64,
+}
+
+/// Counts `path` into `counts` as source `counts.present.len()`, in up to `threads` chunks;
+/// None when the file is not for the fast path (see the module notes), with `counts` unchanged.
+pub fn count_file(
+    path: &Path,
+    survey: &Survey,
+    options: &ImportOptions,
+    counts: &mut Counts,
+    base_position: u64,
+    threads: usize,
+) -> Result<Option<Streamed>> {
+    let codebook = &survey.codebook;
+    if options.mapping.is_some()
+        || options.defaults.pilot.is_some()
+        || options.defaults.wave.is_some()
+        || options.defaults.role.is_some()
+        || options.format.is_some_and(|f| f != Platform::Generic)
+        || codebook.metadata.weight.is_some()
+    {
+        return Ok(None);
+    }
+    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    let mut prefix = Vec::with_capacity(PREFIX.min(len as usize));
+    (&mut file)
+        .take(PREFIX as u64)
+        .read_to_end(&mut prefix)
+        .map_err(|e| Error::io(path, e))?;
+    if (prefix.len() as u64) < len {
+        match prefix.iter().rposition(|&b| b == b'\n') {
+            Some(end) => prefix.truncate(end + 1),
+            None => return Ok(None),
+        }
+    }
+    let head = parse_bytes(path, &prefix, survey, options);
+    if !matches!(head.encoding, "UTF-8" | "UTF-8 with BOM")
+        || head.delimiter != ','
+        || head.platform != Platform::Generic
+        || head.header_rows != 1
+        || !head.file_problems.is_empty()
+    {
+        return Ok(None);
+    }
+    let mut actions = Vec::with_capacity(head.columns.len());
+    for column in &head.columns {
+        actions.push(match &column.target {
+            ColumnTarget::Identifier | ColumnTarget::Ignored(_) => Action::Skip,
+            ColumnTarget::Meta(MetaField::RespondentId) => Action::Id,
+            ColumnTarget::Meta(f @ (MetaField::Pilot | MetaField::Wave | MetaField::Role)) => {
+                Action::Meta(*f)
+            }
+            ColumnTarget::Question(q) => Action::Question(*q),
+            _ => return Ok(None),
+        });
+    }
+    if !actions.contains(&Action::Id) {
+        return Ok(None);
+    }
+    // Where the data begin: after the header record, as the CSV reader counts bytes.
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(prefix.as_slice());
+    let mut record = csv::ByteRecord::new();
+    if !reader.read_byte_record(&mut record).unwrap_or(false) {
+        return Ok(None);
+    }
+    let data_start = reader.position().byte();
+    let plan = Plan {
+        survey,
+        actions,
+        value_maps: codebook
+            .questions
+            .iter()
+            .map(|q| ValueMap::new(codebook, q))
+            .collect(),
+        layout: counts.layout.clone(),
+        separators: Platform::Generic.layout(&[]).separators,
+        base_position,
+    };
+    let threads = threads.max(1);
+    let mut starts = vec![data_start];
+    for i in 1..threads as u64 {
+        let guess = data_start + (len - data_start) * i / threads as u64;
+        if let Some(at) = next_line_start(path, guess)? {
+            if at > *starts.last().unwrap_or(&data_start) && at < len {
+                starts.push(at);
+            }
+        }
+    }
+    let mut chunks = count_chunks(path, &plan, &starts, len)?;
+    let split_held = chunks
+        .as_ref()
+        .is_some_and(|c| c.iter().zip(&starts[1..]).all(|(c, &s)| c.stopped_at == s));
+    if !split_held {
+        chunks = count_chunks(path, &plan, &[data_start], len)?;
+    }
+    let Some(chunks) = chunks else {
+        return Ok(None);
+    };
+    let mut fingerprints: Vec<u64> = chunks
+        .iter()
+        .flat_map(|c| c.fingerprints.iter().copied())
+        .collect();
+    fingerprints.sort_unstable();
+    if fingerprints.windows(2).any(|w| w[0] == w[1]) {
+        return Ok(None);
+    }
+    let mut streamed = Streamed {
+        display_name: head.display_name.clone(),
+        rejected: chunks.iter().map(|c| c.rejected).sum(),
+        file_problems: Vec::new(),
+    };
+    if chunks.iter().all(|c| c.data_rows == 0) {
+        streamed.file_problems.push(Problem::new(
+            &head.display_name,
+            2,
+            "",
+            "a header and no responses",
+            "at least one response below the header",
+        ));
+        return Ok(Some(streamed));
+    }
+    let source = counts.add_source(head.questions_present(codebook.questions.len()));
+    let (waves, roles) = (codebook.waves.len(), codebook.roles.len());
+    let width = plan.layout.width;
+    for chunk in chunks {
+        let pilots: Vec<u32> = chunk.pilots.iter().map(|p| counts.pilot_index(p)).collect();
+        let key_of = |cell: usize| CellKey {
+            source,
+            pilot: pilots[cell / (waves * roles)],
+            wave: (cell / roles % waves) as u8,
+            role: (cell % roles) as u8,
+        };
+        for (cell, counters) in chunk.counters.chunks(width).enumerate() {
+            if counters[0] > 0 {
+                counts.merge_cell(key_of(cell), counters);
+            }
+        }
+        for (cell, q, position, value) in chunk.numbers {
+            let at = counts.cell(key_of(cell));
+            counts.numbers[at].push((q, position, value));
+        }
+    }
+    Ok(Some(streamed))
+}
+
+/// The offset just past the first newline at or after `from`, if any.
+fn next_line_start(path: &Path, from: u64) -> Result<Option<u64>> {
+    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
+    file.seek(SeekFrom::Start(from))
+        .map_err(|e| Error::io(path, e))?;
+    let mut buffer = [0u8; 64 * 1024];
+    let mut at = from;
+    loop {
+        let n = file.read(&mut buffer).map_err(|e| Error::io(path, e))?;
+        if n == 0 {
+            return Ok(None);
+        }
+        if let Some(i) = buffer[..n].iter().position(|&b| b == b'\n') {
+            return Ok(Some(at + i as u64 + 1));
+        }
+        at += n as u64;
+    }
+}
+
+/// Counts the chunks beginning at `starts` (the last ends at `len`) on one thread each; None
+/// when any chunk met a field that is not UTF-8.
+fn count_chunks(path: &Path, plan: &Plan, starts: &[u64], len: u64) -> Result<Option<Vec<Chunk>>> {
+    let ends: Vec<u64> = starts[1..].iter().copied().chain([len]).collect();
+    let results: Vec<Result<Option<Chunk>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = starts
+            .iter()
+            .zip(&ends)
+            .map(|(&start, &end)| scope.spawn(move || count_chunk(path, plan, start, end)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(Error::Invalid("a counting thread failed".into())))
+            })
+            .collect()
+    });
+    let mut chunks = Vec::with_capacity(results.len());
+    for result in results {
+        match result? {
+            Some(chunk) => chunks.push(chunk),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(chunks))
+}
+
+/// A cache of one column's distinct raw values and what they mean.
+struct Cache<T> {
+    entries: Vec<(Box<[u8]>, T)>,
+}
+
+impl<T: Copy> Cache<T> {
+    fn get_or(&mut self, raw: &[u8], compute: impl FnOnce() -> T) -> T {
+        if let Some((_, v)) = self.entries.iter().find(|(k, _)| **k == *raw) {
+            return *v;
+        }
+        let value = compute();
+        if self.entries.len() < CACHE_LIMIT {
+            self.entries.push((raw.into(), value));
+        }
+        value
+    }
+}
+
+/// Counts the records that start in `start..end`, reading past `end` to finish the last.
+fn count_chunk(path: &Path, plan: &Plan, start: u64, end: u64) -> Result<Option<Chunk>> {
+    let codebook = &plan.survey.codebook;
+    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
+    file.seek(SeekFrom::Start(start))
+        .map_err(|e| Error::io(path, e))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(256 * 1024)
+        .from_reader(BufReader::with_capacity(256 * 1024, file));
+    let width = plan.actions.len();
+    let stride = plan.layout.width;
+    let (waves, roles) = (codebook.waves.len(), codebook.roles.len());
+    let questions = codebook.questions.len();
+    let mut chunk = Chunk {
+        pilots: Vec::new(),
+        counters: Vec::new(),
+        numbers: Vec::new(),
+        fingerprints: Vec::new(),
+        data_rows: 0,
+        rejected: 0,
+        stopped_at: end,
+    };
+    // Per column: pilot (local index, fingerprint of its lower-case id), wave or role index.
+    let mut meta: Vec<Cache<Option<(usize, u64)>>> = (0..width)
+        .map(|_| Cache {
+            entries: Vec::new(),
+        })
+        .collect();
+    let mut values: Vec<Cache<Option<Code>>> = (0..width)
+        .map(|_| Cache {
+            entries: Vec::new(),
+        })
+        .collect();
+    let mut codes = vec![Code::Missing; questions];
+    let mut record = csv::ByteRecord::new();
+    loop {
+        let offset = start + reader.position().byte();
+        if offset >= end {
+            chunk.stopped_at = offset;
+            break;
+        }
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => {
+                chunk.stopped_at = start + reader.position().byte();
+                break;
+            }
+            Err(_) => return Ok(None),
+        }
+        let mut len = record.len();
+        for field in record.iter() {
+            if std::str::from_utf8(field).is_err() {
+                return Ok(None);
+            }
+        }
+        let blank = |f: &[u8]| std::str::from_utf8(f).is_ok_and(|s| s.trim().is_empty());
+        if len > width && record.iter().skip(width).all(blank) {
+            len = width;
+        }
+        if record.iter().take(len).all(blank) {
+            continue;
+        }
+        chunk.data_rows += 1;
+        if len != width {
+            chunk.rejected += 1;
+            continue;
+        }
+        codes.fill(Code::Missing);
+        let mut ok = true;
+        let (mut pilot, mut wave, mut role) = (None, 0usize, 0usize);
+        let mut id: &[u8] = b"";
+        for (j, field) in record.iter().enumerate().take(width) {
+            match plan.actions[j] {
+                Action::Skip => {}
+                Action::Id => {
+                    id = trim(field);
+                    ok &= !id.is_empty();
+                }
+                Action::Meta(kind) => {
+                    let pilots = &mut chunk.pilots;
+                    let found = meta[j].get_or(field, || meta_value(plan, kind, field, pilots));
+                    match (kind, found) {
+                        (_, None) => ok = false,
+                        (MetaField::Pilot, Some(p)) => pilot = Some(p),
+                        (MetaField::Wave, Some((w, _))) => wave = w,
+                        (_, Some((r, _))) => role = r,
+                    }
+                }
+                Action::Question(q) => {
+                    let question = &codebook.questions[q];
+                    let code = match question.kind {
+                        QuestionKind::Text => Some(if trim(field).is_empty() {
+                            Code::Missing
+                        } else {
+                            Code::Answered
+                        }),
+                        QuestionKind::Numeric => value_code(plan, q, field),
+                        _ => values[j].get_or(field, || value_code(plan, q, field)),
+                    };
+                    match code {
+                        Some(c) => codes[q] = c,
+                        None => ok = false,
+                    }
+                }
+            }
+        }
+        let Some((pilot, pilot_key)) = pilot.filter(|_| ok) else {
+            chunk.rejected += 1;
+            continue;
+        };
+        let mut hasher = DefaultHasher::new();
+        (pilot_key, id, wave).hash(&mut hasher);
+        chunk.fingerprints.push(hasher.finish());
+        apply_consent(plan, &mut codes);
+        let cell = (pilot * waves + wave) * roles + role;
+        if chunk.counters.len() < (cell + 1) * stride {
+            chunk.counters.resize((cell + 1) * stride, 0);
+        }
+        let counters = &mut chunk.counters[cell * stride..(cell + 1) * stride];
+        counters[0] += 1;
+        for (q, code) in codes.iter().enumerate() {
+            match (plan.layout.slots[q], *code) {
+                (Slots::Levels { at, .. }, Code::Level(l)) => counters[at + l as usize] += 1,
+                (Slots::Levels { at, .. }, _) => counters[at] += 1,
+                (Slots::Choices { at, .. }, Code::Choices(set)) => {
+                    plan.layout.count_choices(counters, at, set)
+                }
+                (Slots::Choices { at, .. }, _) => counters[at] += 1,
+                (Slots::Answered { at }, Code::Answered) => counters[at] += 1,
+                (Slots::Numbers, c) => chunk.numbers.push((
+                    cell,
+                    q as u32,
+                    plan.base_position + offset,
+                    match c {
+                        Code::Number(x) => x,
+                        _ => f64::NAN,
+                    },
+                )),
+                _ => {}
+            }
+        }
+    }
+    Ok(Some(chunk))
+}
+
+/// A field without the surrounding whitespace that `str::trim` removes (fields are checked to
+/// be UTF-8 before this is called).
+fn trim(field: &[u8]) -> &[u8] {
+    std::str::from_utf8(field).map_or(field, |s| s.trim().as_bytes())
+}
+
+/// A pilot, wave or role cell understood by the same function as the in-memory path: the
+/// pilot's index in `pilots` and the fingerprint of its lower-case id, or the wave's or role's
+/// index; None when the cell is invalid.
+fn meta_value(
+    plan: &Plan,
+    kind: MetaField,
+    field: &[u8],
+    pilots: &mut Vec<String>,
+) -> Option<(usize, u64)> {
+    let value = std::str::from_utf8(field).ok()?.trim();
+    let mut response = Response::blank(&plan.survey.codebook);
+    let mut invalid = false;
+    parse_meta(kind, value, plan.survey, &mut response, &mut |_, _| {
+        invalid = true
+    });
+    if invalid {
+        return None;
+    }
+    match kind {
+        MetaField::Pilot => {
+            let index = match pilots.iter().position(|p| *p == response.pilot) {
+                Some(i) => i,
+                None => {
+                    pilots.push(response.pilot.clone());
+                    pilots.len() - 1
+                }
+            };
+            let mut hasher = DefaultHasher::new();
+            response.pilot.to_ascii_lowercase().hash(&mut hasher);
+            Some((index, hasher.finish()))
+        }
+        MetaField::Wave => Some((response.wave, 0)),
+        _ => Some((response.role, 0)),
+    }
+}
+
+/// A question's cell understood by the codebook's value map; None when it is invalid.
+fn value_code(plan: &Plan, q: usize, field: &[u8]) -> Option<Code> {
+    let raw = std::str::from_utf8(field).ok()?;
+    let question = &plan.survey.codebook.questions[q];
+    match plan.value_maps[q].parse(question, raw, plan.separators) {
+        Ok(Answer::Missing) => Some(Code::Missing),
+        Ok(Answer::Level(l)) => Some(Code::Level(l)),
+        Ok(Answer::Choices(set)) => Some(Code::Choices(set)),
+        Ok(Answer::Number(x)) => Some(Code::Number(x)),
+        Ok(Answer::Text(_)) => Some(Code::Answered),
+        Err(_) => None,
+    }
+}
+
+/// `ingest::apply_consent` on codes: a consent-gated module's answers are dropped where
+/// consent was not given.
+fn apply_consent(plan: &Plan, codes: &mut [Code]) {
+    let codebook = &plan.survey.codebook;
+    for gate in &codebook.consent_gates {
+        if codes[gate.question] == Code::Level(2) {
+            continue;
+        }
+        for (q, question) in codebook.questions.iter().enumerate() {
+            if q != gate.question && question.module.as_deref() == Some(gate.module.as_str()) {
+                codes[q] = Code::Missing;
+            }
+        }
+    }
+}

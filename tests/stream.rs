@@ -1,0 +1,186 @@
+//! The streaming summary (files counted chunk by chunk into `Counts`) against the in-memory
+//! path (every row parsed into a `Dataset`): the same tables, warnings and exit codes, on the
+//! bundled sample and on generated data; and counting a file in chunks equals counting it
+//! whole. Timings are not checked here: see scripts/bench.py.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::{sample_dir, stderr_of, stdout_of, TestWorkspace, REPO};
+use mctrack::analysis::counts::Counts;
+use mctrack::ingest::{self, stream, ImportOptions};
+use proptest::prelude::*;
+
+/// Runs `summary` both ways and checks that stdout, stderr and the exit code agree.
+fn same_both_ways(ws: &TestWorkspace, args: &[&str]) -> String {
+    let streamed = ws.cmd().arg("summary").args(args).output().unwrap();
+    let in_memory = ws
+        .cmd()
+        .arg("summary")
+        .args(args)
+        .arg("--in-memory")
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout_of(&streamed),
+        stdout_of(&in_memory),
+        "stdout of {args:?}"
+    );
+    assert_eq!(
+        stderr_of(&streamed),
+        stderr_of(&in_memory),
+        "stderr of {args:?}"
+    );
+    assert_eq!(streamed.status.code(), in_memory.status.code(), "{args:?}");
+    stdout_of(&streamed)
+}
+
+#[test]
+fn the_bundled_sample_summarises_the_same_streamed_or_in_memory() {
+    let ws = TestWorkspace::new();
+    let sample = sample_dir();
+    let sample = sample.to_str().unwrap();
+    for extra in [
+        &[][..],
+        &["--by", "pilot"],
+        &["--by", "wave", "--intervals"],
+        &[
+            "--by",
+            "role",
+            "--role",
+            "learner,employer",
+            "--wave",
+            "exit",
+        ],
+        &["--by", "round", "--exact", "--intervals"],
+        &["--pilot", "P07", "--rec", "R2"],
+    ] {
+        let mut args = vec![sample, "--format", "csv"];
+        args.extend_from_slice(extra);
+        let out = same_both_ways(&ws, &args);
+        assert!(out.contains("Responses in scope"), "{out}");
+    }
+}
+
+#[test]
+fn generated_data_summarises_the_same_streamed_or_in_memory() {
+    let ws = TestWorkspace::new();
+    let csv = ws.path().join("bench.csv");
+    ws.cmd()
+        .args([
+            "sample", "--rows", "3000", "--items", "12", "--seed", "5", "-o",
+        ])
+        .arg(&csv)
+        .assert()
+        .success();
+    let codebook = ws.path().join("bench.codebook.toml");
+    // Bad rows the validation must leave out in both paths, and a quoted newline.
+    let mut text = std::fs::read_to_string(&csv).unwrap();
+    text.push_str("R99999991,P01,w9,learner,1,2,3,4,5,1,2,3,4,5,1,2,,,\n");
+    text.push_str("R99999992,P02,w1,learner,7,2,3,4,5,1,2,3,4,5,1,2,,,\n");
+    text.push_str("R99999993,P02,w1,learner,1,2\n");
+    text.push_str("R99999994,P03,w2,educator,1,2,3,4,5,1,2,3,4,5,1,2,\"two\nlines, \"\"quoted\"\"\",,mentoring;childcare\n");
+    text.push_str(",P03,w2,educator,1,2,3,4,5,1,2,3,4,5,1,2,,,\n");
+    std::fs::write(&csv, text).unwrap();
+    let cb = codebook.to_str().unwrap();
+    let file = csv.to_str().unwrap();
+    for extra in [
+        &["--by", "pilot"][..],
+        &["--by", "wave", "--intervals"],
+        &[],
+    ] {
+        let mut args = vec![file, "--format", "csv"];
+        args.extend_from_slice(extra);
+        let mut full = vec!["--codebook", cb];
+        full.extend(args);
+        let streamed = ws
+            .cmd()
+            .arg("summary")
+            .args(&full[2..])
+            .arg("--codebook")
+            .arg(cb)
+            .output()
+            .unwrap();
+        assert!(
+            stderr_of(&streamed).contains("4 invalid row(s) left out"),
+            "{}",
+            stderr_of(&streamed)
+        );
+        same_both_ways(&ws, &full);
+    }
+}
+
+#[test]
+fn the_committed_benchmark_codebook_is_the_generated_one() {
+    let committed = std::fs::read_to_string(Path::new(REPO).join("benches/codebook.toml")).unwrap();
+    assert_eq!(committed, mctrack::sample::wide::codebook_text(40));
+}
+
+/// Counts keyed by what they mean (pilot name, wave, role), whatever order cells were met in.
+fn by_meaning(counts: &Counts) -> BTreeMap<(String, u8, u8), Vec<u64>> {
+    let mut out: BTreeMap<(String, u8, u8), Vec<u64>> = BTreeMap::new();
+    for (key, counters) in &counts.cells {
+        let slot = out
+            .entry((
+                counts.pilot_ids[key.pilot as usize].clone(),
+                key.wave,
+                key.role,
+            ))
+            .or_insert_with(|| vec![0; counters.len()]);
+        for (a, b) in slot.iter_mut().zip(counters) {
+            *a += b;
+        }
+    }
+    out
+}
+
+fn bench_survey(dir: &Path) -> mctrack::codebook::Survey {
+    let path = dir.join("codebook.toml");
+    std::fs::write(&path, mctrack::sample::wide::codebook_text(3)).unwrap();
+    mctrack::workspace::load_survey(None, Some(&path)).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    #[test]
+    fn counting_in_chunks_equals_counting_whole_and_in_memory(
+        rows in proptest::collection::vec(
+            (0u8..4, 0u8..9, 0u8..3, proptest::collection::vec(0u8..7, 3), 0u8..4, any::<bool>()),
+            1..120,
+        ),
+        threads in 1usize..6,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let survey = bench_survey(dir.path());
+        let mut text = String::from("respondent_id,pilot_id,wave,role,Q001,Q002,Q003,comment_1,comment_2,supports\n");
+        for (i, (pilot, wave, role, items, comment, multi)) in rows.iter().enumerate() {
+            let items: Vec<String> = items.iter().map(|&v| match v { 0 => String::new(), 6 => "x".into(), v => v.to_string() }).collect();
+            let comment = match comment { 0 => "", 1 => "plain", 2 => "\"a, b\nc \"\"d\"\"\"", _ => "\"\n\n,\"" };
+            text.push_str(&format!(
+                "R{i},P{pilot:02},w{wave},{},{},{comment},,{}\n",
+                ["learner", "employer", "educator"][*role as usize],
+                items.join(","),
+                if *multi { "mentoring;childcare" } else { "" }
+            ));
+        }
+        let path = dir.path().join("data.csv");
+        std::fs::write(&path, &text).unwrap();
+        let options = ImportOptions::default();
+        let mut whole = Counts::new(&survey.codebook);
+        let one = stream::count_file(&path, &survey, &options, &mut whole, 0, 1).unwrap().unwrap();
+        let mut chunked = Counts::new(&survey.codebook);
+        let many = stream::count_file(&path, &survey, &options, &mut chunked, 0, threads).unwrap().unwrap();
+        prop_assert_eq!(one.rejected, many.rejected);
+        prop_assert_eq!(by_meaning(&whole), by_meaning(&chunked));
+        let parsed = ingest::parse_path(&path, &survey, &options).unwrap();
+        let mut in_memory = Counts::new(&survey.codebook);
+        let source = in_memory.add_source(parsed.questions_present(survey.codebook.questions.len()));
+        for response in &parsed.responses {
+            in_memory.add_response(source, response.source_row as u64, response);
+        }
+        prop_assert_eq!(parsed.rejected.len(), one.rejected);
+        prop_assert_eq!(by_meaning(&in_memory), by_meaning(&whole));
+    }
+}
