@@ -179,8 +179,8 @@ def main():
               f"(writes this file).\n\nMachine: {platform.processor() or platform.machine()}, "
               f"{os.cpu_count()} cores, {platform.system()} {platform.release()}; "
               f"{model}. "
-              "**The machine was shared with two other builds while these ran**, so absolute times are "
-              f"noisy; each figure is the median of {args.runs} runs, tools run alternately.\n"]
+              "The machine is a shared virtual machine, so absolute times are noisy; each figure is "
+              f"the median of {args.runs} runs, tools run alternately.\n"]
 
     def gen(rows, items):
         path = os.path.join(args.dir, f"r{rows}_i{items}.csv")
