@@ -358,3 +358,61 @@ fn plot_draws_every_chart_kind_on_its_own() {
             "error: nothing to draw: no data in scope with enough respondents for this chart\n",
         );
 }
+
+/// Disclosure control in the report's own formats: a pilot with 4 learners shows no figure of
+/// its own in the HTML, Markdown, workbook or heat-map chart; only the suppression mark.
+#[test]
+fn a_small_pilot_shows_no_figure_in_any_report_format() {
+    let ws = TestWorkspace::new();
+    let mut csv = String::from("response_id,pilot_id,wave,role,L06\n");
+    for i in 0..12 {
+        csv.push_str(&format!("a{i},P01,exit,learner,{}\n", i % 2 + 2));
+    }
+    for i in 0..4 {
+        csv.push_str(&format!("b{i},P02,exit,learner,5\n"));
+    }
+    ws.write("a.csv", csv);
+    ws.cmd().args(["import", "a.csv"]).assert().success();
+    ws.cmd()
+        .args(["report", "-o", "out", "--as-of", AS_OF])
+        .assert()
+        .success();
+    let html = read(&ws, "progress-report.html");
+    let p02 = html
+        .lines()
+        .find(|l| l.starts_with("<tr><td>P02</td>"))
+        .expect("P02's heat-map row");
+    assert!(p02.contains("<td class=\"s\""), "{p02}");
+    assert!(!p02.contains("100"), "{p02}");
+    let markdown = read(&ws, "progress-report.md");
+    let p02 = markdown
+        .lines()
+        .find(|l| l.starts_with("| P02 |"))
+        .expect("P02's heat-map row");
+    assert!(p02.contains("| s |") && !p02.contains("100"), "{p02}");
+    let svg = std::fs::read_to_string(ws.path().join("out/charts/pilots.svg")).unwrap();
+    assert!(svg.contains("suppressed"), "the heat map says what s means");
+    assert!(!svg.contains(">100<"), "P02's share drawn in the heat map");
+    let bytes = std::fs::read(ws.path().join("out/progress-report.xlsx")).unwrap();
+    let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes)).unwrap();
+    let sheet = workbook
+        .sheet_names()
+        .into_iter()
+        .find(|n| n.contains("Pilots by recommendation"))
+        .unwrap();
+    let range = workbook.worksheet_range(&sheet).unwrap();
+    let row = (0..range.height() as u32)
+        .find(|&r| range.get_value((r, 0)) == Some(&Data::String("P02".into())))
+        .unwrap();
+    let cells: Vec<&Data> = (2..range.width() as u32)
+        .filter_map(|c| range.get_value((row, c)))
+        .collect();
+    assert!(
+        cells.contains(&&Data::String("suppressed".into())),
+        "{cells:?}"
+    );
+    assert!(
+        !cells.iter().any(|c| matches!(c, Data::Float(_))),
+        "{cells:?}"
+    );
+}
