@@ -96,3 +96,65 @@ proptest! {
         }
     }
 }
+
+/// A workbook written with rust_xlsxwriter from arbitrary cells: numbers, text, formulas and
+/// blanks anywhere.
+fn workbook(cells: &[(u32, u16, u8, String)]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, header) in ["response_id", "pilot_id", "wave", "role", "L06", "L07"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *header).unwrap();
+    }
+    for (row, col, kind, text) in cells {
+        let (row, col) = (row + 1, *col);
+        match kind % 4 {
+            0 => sheet.write_string(row, col, text).map(|_| ()),
+            1 => sheet
+                .write_number(row, col, text.len() as f64 - 3.5)
+                .map(|_| ()),
+            2 => sheet
+                .write_formula(row, col, rust_xlsxwriter::Formula::new("=1/0"))
+                .map(|_| ()),
+            _ => sheet.write_boolean(row, col, text.is_empty()).map(|_| ()),
+        }
+        .unwrap();
+    }
+    book.save_to_buffer().unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn arbitrary_workbooks_never_panic(
+        cells in proptest::collection::vec((0u32..30, 0u16..8, any::<u8>(), "\\PC{0,12}"), 0..60),
+    ) {
+        let survey = survey();
+        let bytes = workbook(&cells);
+        let parsed = parse_bytes(Path::new("fuzz.xlsx"), &bytes, &survey, &ImportOptions::default());
+        for problem in parsed.problems() {
+            prop_assert!(problem.row >= 1);
+        }
+    }
+
+    #[test]
+    fn damaged_workbooks_never_panic(
+        flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8),
+        cut in any::<prop::sample::Index>(),
+    ) {
+        let survey = survey();
+        let mut bytes = workbook(&[(0, 0, 0, "r1".into()), (0, 1, 0, "P01".into()), (0, 4, 1, "4".into())]);
+        for (at, byte) in flips {
+            let i = at.index(bytes.len());
+            bytes[i] = byte;
+        }
+        bytes.truncate(cut.index(bytes.len() + 1));
+        let parsed = parse_bytes(Path::new("fuzz.xlsx"), &bytes, &survey, &ImportOptions::default());
+        for problem in parsed.problems() {
+            prop_assert!(problem.row >= 1);
+        }
+    }
+}

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::input::InputArgs;
+use super::progress::Progress;
 use super::{write_atomically, Context, Quiet};
 use crate::codebook::Survey;
 use crate::error::EXIT_REJECTED;
@@ -224,18 +225,23 @@ pub fn import_all(
         brief,
         ..Tally::default()
     };
-    for file in ingest::collect_input_files(paths)? {
+    let files = ingest::collect_input_files(paths)?;
+    let progress = Progress::files(files.len() as u64);
+    for file in files {
         tally.files += 1;
+        progress.file(&ingest::display_path(&file));
         let bytes = ingest::read_file(&file)?;
         // Known bytes are skipped before parsing: their warnings were given at first import.
         if let Some(existing) = store.find_import_by_hash(&ingest::sha256_hex(&bytes))? {
-            tally.skipped(&ingest::display_path(&file), &existing);
+            progress.suspend(|| tally.skipped(&ingest::display_path(&file), &existing));
+            progress.done();
             continue;
         }
         let parsed = ingest::parse_bytes(&file, &bytes, survey, options);
-        report_parse(&parsed);
+        progress.suspend(|| report_parse(&parsed));
         let outcome = store.import(&parsed, &survey.codebook, mode)?;
-        tally.record(&parsed, outcome, Some(rejects_dir))?;
+        progress.suspend(|| tally.record(&parsed, outcome, Some(rejects_dir)))?;
+        progress.done();
     }
     Ok(tally)
 }

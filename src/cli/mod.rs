@@ -10,6 +10,7 @@ mod init;
 mod input;
 mod inspect;
 mod plot;
+mod progress;
 mod quality;
 mod recs;
 mod report;

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use anyhow::bail;
 
 use super::input::FormatArgs;
+use super::progress::Progress;
 use super::{Context, OutputArgs, WeightArgs};
 use crate::analysis::counts::Counts;
 use crate::analysis::summary::{self, GroupBy, Responses, Section, SummaryOptions};
@@ -95,7 +96,10 @@ fn count_files(
 ) -> anyhow::Result<Counts> {
     let mut counts = Counts::new(&survey.codebook);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    for (i, file) in ingest::collect_input_files(files)?.iter().enumerate() {
+    let files = ingest::collect_input_files(files)?;
+    let progress = Progress::files(files.len() as u64);
+    for (i, file) in files.iter().enumerate() {
+        progress.file(&ingest::display_path(file));
         // Files in order, rows in file order: numeric answers keep the in-memory order.
         let base = (i as u64) << 40;
         let small = std::fs::metadata(file).is_ok_and(|m| m.len() < ingest::stream::MIN_PARALLEL);
@@ -120,6 +124,7 @@ fn count_files(
                 }
             }
         }
+        progress.done();
     }
     Ok(counts)
 }
