@@ -279,22 +279,59 @@ fn count_chunks(path: &Path, plan: &Plan, starts: &[u64], len: u64) -> Result<Op
     Ok(Some(chunks))
 }
 
-/// A cache of one column's distinct raw values and what they mean.
+/// A cache of one column's distinct raw values and what they mean. Most cells are one byte
+/// (a Likert code) or empty, so those are looked up by their byte in a table; other short
+/// values are compared as packed integers rather than through `memcmp`.
 struct Cache<T> {
-    entries: Vec<(Box<[u8]>, T)>,
+    /// Slot `b` for the one-byte value `b`, slot 256 for the empty value.
+    bytes: Vec<Option<T>>,
+    entries: Vec<(u128, Box<[u8]>, T)>,
 }
 
 impl<T: Copy> Cache<T> {
+    fn new() -> Cache<T> {
+        Cache {
+            bytes: vec![None; 257],
+            entries: Vec::new(),
+        }
+    }
+
     fn get_or(&mut self, raw: &[u8], compute: impl FnOnce() -> T) -> T {
-        if let Some((_, v)) = self.entries.iter().find(|(k, _)| **k == *raw) {
+        if raw.len() <= 1 {
+            let slot = raw.first().map_or(256, |b| *b as usize);
+            if let Some(v) = self.bytes[slot] {
+                return v;
+            }
+            let value = compute();
+            self.bytes[slot] = Some(value);
+            return value;
+        }
+        let key = pack(raw);
+        let found = self
+            .entries
+            .iter()
+            .find(|(k, long, _)| *k == key && (raw.len() <= PACKED || **long == *raw));
+        if let Some((_, _, v)) = found {
             return *v;
         }
         let value = compute();
         if self.entries.len() < CACHE_LIMIT {
-            self.entries.push((raw.into(), value));
+            self.entries.push((key, raw.into(), value));
         }
         value
     }
+}
+
+/// Values up to this many bytes are told apart by `pack` alone.
+const PACKED: usize = 15;
+
+/// The value's length and up to `PACKED` bytes of it in one integer.
+fn pack(raw: &[u8]) -> u128 {
+    let mut bytes = [0u8; 16];
+    let n = raw.len().min(PACKED);
+    bytes[..n].copy_from_slice(&raw[..n]);
+    bytes[15] = raw.len().min(255) as u8;
+    u128::from_le_bytes(bytes)
 }
 
 /// Counts the records that start in `start..end`, reading past `end` to finish the last.
@@ -322,16 +359,8 @@ fn count_chunk(path: &Path, plan: &Plan, start: u64, end: u64) -> Result<Option<
         stopped_at: end,
     };
     // Per column: pilot (local index, fingerprint of its lower-case id), wave or role index.
-    let mut meta: Vec<Cache<Option<(usize, u64)>>> = (0..width)
-        .map(|_| Cache {
-            entries: Vec::new(),
-        })
-        .collect();
-    let mut values: Vec<Cache<Option<Code>>> = (0..width)
-        .map(|_| Cache {
-            entries: Vec::new(),
-        })
-        .collect();
+    let mut meta: Vec<Cache<Option<(usize, u64)>>> = (0..width).map(|_| Cache::new()).collect();
+    let mut values: Vec<Cache<Option<Code>>> = (0..width).map(|_| Cache::new()).collect();
     let mut codes = vec![Code::Missing; questions];
     let mut record = csv::ByteRecord::new();
     loop {
@@ -349,12 +378,15 @@ fn count_chunk(path: &Path, plan: &Plan, start: u64, end: u64) -> Result<Option<
             Err(_) => return Ok(None),
         }
         let mut len = record.len();
-        for field in record.iter() {
-            if std::str::from_utf8(field).is_err() {
-                return Ok(None);
-            }
+        // ASCII is UTF-8; only a record with other bytes needs each field checked.
+        if !record.as_slice().is_ascii()
+            && record
+                .iter()
+                .any(|field| std::str::from_utf8(field).is_err())
+        {
+            return Ok(None);
         }
-        let blank = |f: &[u8]| std::str::from_utf8(f).is_ok_and(|s| s.trim().is_empty());
+        let blank = |f: &[u8]| trim(f).is_empty();
         if len > width && record.iter().skip(width).all(blank) {
             len = width;
         }
@@ -447,6 +479,17 @@ fn count_chunk(path: &Path, plan: &Plan, start: u64, end: u64) -> Result<Option<
 /// A field without the surrounding whitespace that `str::trim` removes (fields are checked to
 /// be UTF-8 before this is called).
 fn trim(field: &[u8]) -> &[u8] {
+    if field.is_ascii() {
+        // `str::trim`'s whitespace within ASCII: tab, line feed, vertical tab, form feed,
+        // carriage return and space.
+        let space = |b: &u8| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ');
+        let start = field.iter().position(|b| !space(b)).unwrap_or(field.len());
+        let end = field
+            .iter()
+            .rposition(|b| !space(b))
+            .map_or(start, |e| e + 1);
+        return &field[start..end];
+    }
     std::str::from_utf8(field).map_or(field, |s| s.trim().as_bytes())
 }
 
