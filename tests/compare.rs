@@ -133,7 +133,14 @@ fn grouping_by_a_question_is_checked() {
 fn small_groups_are_left_out_and_tests_adjusted_together() {
     let ws = TestWorkspace::new();
     let mut text = String::from("response_id,pilot_id,wave,role,L06,L03\n");
-    for (pilot, count, shift) in [("P01", 20, 0), ("P02", 4, 1), ("P03", 20, 2)] {
+    // P02 is too small, and P01, the next smallest, goes with it: the summary's total minus the
+    // pilots shown would otherwise give P02 away.
+    for (pilot, count, shift) in [
+        ("P01", 20, 0),
+        ("P02", 4, 1),
+        ("P03", 22, 2),
+        ("P04", 25, 3),
+    ] {
         for i in 0..count {
             text.push_str(&format!(
                 "{pilot}-{i},{pilot},exit,learner,{},{}\n",
@@ -166,12 +173,15 @@ fn small_groups_are_left_out_and_tests_adjusted_together() {
     assert!(close(adjusted[high], p[high].max(adjusted[low]), 1e-12));
     let notes = report["tables"][0]["footnotes"].to_string();
     assert!(
-        notes.contains("2 group(s) with fewer than 10 answers are suppressed"),
+        notes.contains("4 group(s) suppressed and left out of the tests"),
         "{notes}"
     );
     let groups = &report["tables"][1]["rows"];
-    assert_eq!(groups[1]["Group"], "P02");
-    assert_eq!(groups[1]["Mean"], "suppressed");
+    for (row, pilot) in ["P01", "P02"].iter().enumerate() {
+        assert_eq!(groups[row]["Group"], *pilot);
+        assert_eq!(groups[row]["Mean"], "suppressed");
+    }
+    assert_eq!(groups[2]["Base n"], 22);
 }
 
 #[test]
@@ -331,4 +341,29 @@ fn a_change_at_the_first_wave_is_a_codebook_mistake() {
         "error: {}:{line}: question L10: a change at wave \"exit\"; expected a wave after the first of: exit, followup_3m, followup_6m, annual\n",
         path.display()
     ));
+}
+
+#[test]
+fn a_lone_small_wave_takes_the_next_smallest_with_it() {
+    let ws = TestWorkspace::new();
+    let mut text = String::from("response_id,pilot_id,wave,role,L06\n");
+    for (wave, count) in [("exit", 20), ("followup_3m", 5), ("followup_6m", 15)] {
+        for i in 0..count {
+            text.push_str(&format!("{wave}-{i},P01,{wave},learner,{}\n", 1 + i % 5));
+        }
+    }
+    ws.write("waves.csv", text);
+    ws.cmd().args(["import", "waves.csv"]).assert().success();
+    let output = ws
+        .cmd()
+        .args(["trend", "L06", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rows = report["tables"][1]["rows"].as_array().unwrap();
+    let estimate =
+        |wave: &str| rows.iter().find(|r| r["Wave"] == wave).unwrap()["Estimate"].clone();
+    assert!(estimate("exit").is_number());
+    assert_eq!(estimate("followup_3m"), "suppressed");
+    assert_eq!(estimate("followup_6m"), "suppressed");
 }

@@ -18,7 +18,7 @@ use crate::stats::intervals::Interval;
 use crate::stats::weights::weighted_describe;
 
 use super::summary::{grouping_of, GroupBy, Grouping};
-use super::tally::{weighting_note, Tally};
+use super::tally::{suppressed_groups, weighting_note, Tally};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Adjust {
@@ -150,12 +150,19 @@ pub fn compare(
                 let mut table = option_table(title, &options);
                 // Per option: chosen / not chosen, by group.
                 let mut per_option: Vec<Vec<Vec<u64>>> = vec![Vec::new(); options.len()];
+                let bases: Vec<(usize, u64)> = members
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| !r.is_empty())
+                    .map(|(g, r)| (g, r.iter().filter(|&&i| sets[i] != 0).count() as u64))
+                    .collect();
+                let hidden = suppressed_groups(&bases, min_cell);
                 for (g, rows) in members.iter().enumerate().filter(|(_, r)| !r.is_empty()) {
                     let answered: Vec<usize> =
                         rows.iter().copied().filter(|&i| sets[i] != 0).collect();
                     let base = answered.len() as u64;
                     let mut row = vec![Cell::Text(labels[g].clone())];
-                    if base < min_cell {
+                    if hidden.contains(&g) {
                         left_out += 1;
                         row.extend(std::iter::repeat_n(Cell::Suppressed, 1 + options.len()));
                     } else {
@@ -186,6 +193,18 @@ pub fn compare(
                     .column("Mean", ColumnKind::Float { decimals: 2 })
                     .column("Median", ColumnKind::Number);
                 let mut included: Vec<Vec<f64>> = Vec::new();
+                let bases: Vec<(usize, u64)> = members
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| !r.is_empty())
+                    .map(|(g, r)| {
+                        (
+                            g,
+                            r.iter().filter(|&&i| values[i].is_finite()).count() as u64,
+                        )
+                    })
+                    .collect();
+                let hidden = suppressed_groups(&bases, min_cell);
                 for (g, rows) in members.iter().enumerate().filter(|(_, r)| !r.is_empty()) {
                     let answered: Vec<usize> = rows
                         .iter()
@@ -202,7 +221,7 @@ pub fn compare(
                     };
                     let mut row = vec![Cell::Text(labels[g].clone())];
                     match described {
-                        Some((n, mean, median)) if n as u64 >= min_cell => {
+                        Some((n, mean, median)) if !hidden.contains(&g) => {
                             row.extend([
                                 Cell::Int(n as i64),
                                 Cell::Float(mean),
@@ -269,7 +288,7 @@ fn group_tallies(
     level_of: impl Fn(usize) -> u8,
     min_cell: u64,
 ) -> Vec<(usize, Option<Tally>)> {
-    members
+    let tallies: Vec<(usize, Tally)> = members
         .iter()
         .enumerate()
         .filter(|(_, rows)| !rows.is_empty())
@@ -278,8 +297,14 @@ fn group_tallies(
             for &i in rows.iter().filter(|&&i| level_of(i) != 0) {
                 tally.add(data, i, level_of(i) as usize - 1);
             }
-            (g, (tally.n() >= min_cell).then_some(tally))
+            (g, tally)
         })
+        .collect();
+    let bases: Vec<(usize, u64)> = tallies.iter().map(|(g, t)| (*g, t.n())).collect();
+    let hidden = suppressed_groups(&bases, min_cell);
+    tallies
+        .into_iter()
+        .map(|(g, tally)| (g, (!hidden.contains(&g)).then_some(tally)))
         .collect()
 }
 
@@ -461,7 +486,7 @@ fn tests_table(tests: Vec<TestRow>, adjust: Adjust, min_cell: u64, left_out: usi
     table.footnotes.push("Rating items: Kruskal-Wallis with tie correction (Mann-Whitney for two groups); choice items: chi-square test of independence, Fisher's exact test for a 2x2 table with an expected count under 5; select-all items: one test per option; Fisher's statistic is the odds ratio.".into());
     if left_out > 0 {
         table.footnotes.push(format!(
-            "{left_out} group(s) with fewer than {min_cell} answers are suppressed and left out of the tests."
+            "{left_out} group(s) suppressed and left out of the tests: those with fewer than {min_cell} answers, and where only one question's group was that small, the next smallest with it, so that neither can be worked out from the question's total."
         ));
     }
     table

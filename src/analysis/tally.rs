@@ -169,3 +169,24 @@ pub fn weighting_note(survey: &crate::codebook::Survey, data: &Dataset) -> Optio
         "Weighted by the `{column}` column: every percentage, mean, SD, median and interval is weighted; Base n counts respondents; Eff. n is Kish's effective sample size (sum w)^2 / sum w^2, on which intervals rest. Add --unweighted for unweighted figures."
     ))
 }
+
+/// The groups to suppress, from each non-empty group's (id, base): those under `min_cell`, and,
+/// when that is exactly one, the next smallest too, so that no suppressed group can be worked
+/// out from a total shown elsewhere (the summary's) minus the groups shown here.
+pub fn suppressed_groups(bases: &[(usize, u64)], min_cell: u64) -> Vec<usize> {
+    let mut hidden: Vec<usize> = bases
+        .iter()
+        .filter(|(_, n)| *n < min_cell)
+        .map(|(g, _)| *g)
+        .collect();
+    if hidden.len() == 1 && bases.len() >= 2 {
+        if let Some((g, _)) = bases
+            .iter()
+            .filter(|(_, n)| *n >= min_cell)
+            .min_by_key(|(_, n)| *n)
+        {
+            hidden.push(*g);
+        }
+    }
+    hidden
+}

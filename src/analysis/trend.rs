@@ -7,7 +7,7 @@ use crate::dataset::{Column, Dataset};
 use crate::render::{Cell, ColumnKind, Table};
 use crate::stats::intervals::Interval;
 
-use super::tally::{weighting_note, ShareMethod, Tally};
+use super::tally::{suppressed_groups, weighting_note, ShareMethod, Tally};
 use crate::stats::trend::{linear_trend, mann_kendall};
 
 /// What is followed over the waves.
@@ -87,21 +87,29 @@ pub fn trend(
             .column("Change vs first wave", ColumnKind::Float { decimals: 3 })
             .column("Change lower", ColumnKind::Float { decimals: 3 })
             .column("Change upper", ColumnKind::Float { decimals: 3 });
-        let mut tallies: Vec<(usize, Tally)> = Vec::new();
-        for (w, wave) in codebook.waves.iter().enumerate() {
-            let mut tally = Tally::new(values.len(), weighted);
-            for i in (0..data.len())
-                .filter(|&i| data.wave[i] as usize == w && data.asked(question, q, i))
-            {
-                if levels[i] != 0 {
-                    tally.add(data, i, levels[i] as usize - 1);
+        let per_wave: Vec<(usize, Tally)> = (0..codebook.waves.len())
+            .map(|w| {
+                let mut tally = Tally::new(values.len(), weighted);
+                for i in (0..data.len())
+                    .filter(|&i| data.wave[i] as usize == w && data.asked(question, q, i))
+                {
+                    if levels[i] != 0 {
+                        tally.add(data, i, levels[i] as usize - 1);
+                    }
                 }
-            }
-            if tally.n() == 0 {
-                continue;
-            }
+                (w, tally)
+            })
+            .filter(|(_, tally)| tally.n() > 0)
+            .collect();
+        // One small wave takes the next smallest with it: the summary's total over the waves
+        // would otherwise give it away.
+        let bases: Vec<(usize, u64)> = per_wave.iter().map(|(w, t)| (*w, t.n())).collect();
+        let hidden = suppressed_groups(&bases, min_cell);
+        let mut tallies: Vec<(usize, Tally)> = Vec::new();
+        for (w, tally) in per_wave {
+            let wave = &codebook.waves[w];
             let mut row = vec![Cell::Text(wave.clone())];
-            if tally.n() < min_cell {
+            if hidden.contains(&w) {
                 row.extend(std::iter::repeat_n(
                     Cell::Suppressed,
                     7 + usize::from(weighted),
@@ -191,7 +199,7 @@ pub fn trend(
     let mut out = vec![tests];
     out.extend(tables.into_iter().map(|mut t| {
         t.footnotes.push(format!(
-            "Intervals at {:.0}%: t for means, Wilson for shares{}; change vs the first wave shown: Welch for means, Newcombe for shares. s = fewer than {min_cell} answers (suppressed).",
+            "Intervals at {:.0}%: t for means, Wilson for shares{}; change vs the first wave shown: Welch for means, Newcombe for shares. s = suppressed: fewer than {min_cell} answers, or the next smallest wave suppressed with a lone small one.",
             level * 100.0,
             if weighted { ", on Kish's effective n" } else { "" }
         ));
