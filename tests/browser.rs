@@ -8,7 +8,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{sample_dir, TestWorkspace, REPO};
+use common::{imported_sample, load_sample_plan, REPO};
 
 const CHROMIUM_FLAGS: [&str; 8] = [
     "--headless",
@@ -64,21 +64,8 @@ fn the_report_renders_in_headless_chromium() {
         );
         return;
     };
-    let ws = TestWorkspace::new();
-    ws.cmd()
-        .arg("import")
-        .arg(sample_dir())
-        .arg("--skip-invalid")
-        .assert()
-        .success();
-    for date in ["2025-09-30", "2026-03-31", "2026-09-30"] {
-        ws.cmd()
-            .args(["track", "import"])
-            .arg(format!("{REPO}/surveys/sample-tracking/{date}.csv"))
-            .args(["--as-of", date])
-            .assert()
-            .success();
-    }
+    let ws = imported_sample();
+    load_sample_plan(&ws);
     ws.cmd()
         .args(["report", "-o", "out", "--as-of", "2026-11-29"])
         .assert()

@@ -4,18 +4,12 @@
 
 mod common;
 
-use common::{sample_dir, stderr_of, stdout_of, TestWorkspace};
+use common::{imported_sample, stderr_of, stdout_of, TestWorkspace};
 use serde_json::Value;
 
 /// A workspace holding the bundled sample, and the scipy reference values for it.
 fn imported_sample_and_reference() -> (TestWorkspace, Value) {
-    let ws = TestWorkspace::new();
-    ws.cmd()
-        .arg("import")
-        .arg(sample_dir())
-        .arg("--skip-invalid")
-        .assert()
-        .success();
+    let ws = imported_sample();
     let reference = serde_json::from_str(
         &std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),

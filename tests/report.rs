@@ -7,26 +7,13 @@ mod common;
 use std::io::Cursor;
 
 use calamine::{open_workbook_auto_from_rs, Data, Reader};
-use common::{sample_dir, stdout_of, TestWorkspace, REPO};
+use common::{imported_sample, load_sample_plan, sample_dir, stdout_of, TestWorkspace, REPO};
 
 const AS_OF: &str = "2026-11-29";
 
 fn sample_with_plan() -> TestWorkspace {
-    let ws = TestWorkspace::new();
-    ws.cmd()
-        .arg("import")
-        .arg(sample_dir())
-        .arg("--skip-invalid")
-        .assert()
-        .success();
-    for date in ["2025-09-30", "2026-03-31", "2026-09-30"] {
-        ws.cmd()
-            .args(["track", "import"])
-            .arg(format!("{REPO}/surveys/sample-tracking/{date}.csv"))
-            .args(["--as-of", date, "--by", "Tester"])
-            .assert()
-            .success();
-    }
+    let ws = imported_sample();
+    load_sample_plan(&ws);
     ws
 }
 

@@ -4,19 +4,8 @@
 
 mod common;
 
-use common::{sample_dir, TestWorkspace, REPO};
+use common::{imported_sample, load_sample_plan, TestWorkspace, REPO};
 use serde_json::Value;
-
-fn imported_sample() -> TestWorkspace {
-    let ws = TestWorkspace::new();
-    ws.cmd()
-        .arg("import")
-        .arg(sample_dir())
-        .arg("--skip-invalid")
-        .assert()
-        .success();
-    ws
-}
 
 fn json(ws: &TestWorkspace, args: &[&str]) -> Value {
     let output = ws
@@ -117,14 +106,7 @@ fn check_of(rows: &[Value], rec: &str) -> String {
 #[test]
 fn the_scorecard_sets_the_sample_plan_beside_the_evidence() {
     let ws = imported_sample();
-    for date in ["2025-09-30", "2026-03-31", "2026-09-30"] {
-        ws.cmd()
-            .args(["track", "import"])
-            .arg(format!("{REPO}/surveys/sample-tracking/{date}.csv"))
-            .args(["--as-of", date, "--by", "Tester"])
-            .assert()
-            .success();
-    }
+    load_sample_plan(&ws);
     let rows = scorecard_rows(&ws);
     assert_eq!(rows.len(), 8);
     let r1 = &rows[0];

@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{stderr_of, stdout_of, TestWorkspace, REPO};
+use common::{load_sample_plan, stderr_of, stdout_of, TestWorkspace, REPO};
 use serde_json::Value;
 
 const AS_OF: &str = "2026-11-29";
@@ -15,22 +15,9 @@ fn sample_plan_dir() -> PathBuf {
     Path::new(REPO).join("surveys").join("sample-tracking")
 }
 
-/// The sample's quarterly updates, each imported as of the date in its name.
-fn load_sample(ws: &TestWorkspace) {
-    for date in ["2025-09-30", "2026-03-31", "2026-09-30"] {
-        let file = sample_plan_dir().join(format!("{date}.csv"));
-        ws.cmd()
-            .args(["track", "import"])
-            .arg(&file)
-            .args(["--as-of", date, "--by", "Tester"])
-            .assert()
-            .success();
-    }
-}
-
 fn sample_workspace() -> TestWorkspace {
     let ws = TestWorkspace::new();
-    load_sample(&ws);
+    load_sample_plan(&ws);
     ws
 }
 

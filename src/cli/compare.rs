@@ -2,7 +2,7 @@
 
 use anyhow::bail;
 
-use super::{check_level, Context, OutputArgs, WeightArgs};
+use super::{check_level, Context, OutputArgs, Scope, WeightArgs};
 use crate::analysis::compare::{compare, Adjust};
 use clap::ValueEnum;
 
@@ -70,18 +70,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
     if questions.is_empty() {
         bail!("name the questions to compare, or --rec R1..R8");
     }
-    let lookup = |values: &[String], find: &dyn Fn(&str) -> Option<usize>, what: &str| {
-        values
-            .iter()
-            .map(|v| find(v).ok_or_else(|| anyhow::anyhow!("{what} {v} is unknown")))
-            .collect::<anyhow::Result<Vec<usize>>>()
-    };
-    let roles = lookup(&args.role, &|v| codebook.role_index(v), "role")?;
-    let waves = lookup(&args.wave, &|v| codebook.wave_index(v), "wave")?;
-    let mut data = data.filter(|i| {
-        (roles.is_empty() || roles.contains(&(data.role[i] as usize)))
-            && (waves.is_empty() || waves.contains(&(data.wave[i] as usize)))
-    });
+    let mut data = Scope::new(codebook, &args.role, &[], &args.wave)?.select(&data);
     args.weights.apply(&mut data)?;
     check_level(args.level)?;
     let by = grouping(&survey, &args.by, &questions)?;

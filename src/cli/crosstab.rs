@@ -2,7 +2,7 @@
 
 use anyhow::bail;
 
-use super::{Context, OutputArgs, WeightArgs};
+use super::{Context, OutputArgs, Scope, WeightArgs};
 use crate::analysis::crosstab::{crosstab, CrosstabError, Percent};
 use crate::ingest;
 
@@ -42,19 +42,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
         })
     };
     let (a, b) = (find(&args.a)?, find(&args.b)?);
-    let mut waves = Vec::new();
-    for w in &args.wave {
-        match codebook.wave_index(w) {
-            Some(i) => waves.push(i),
-            None => bail!(
-                "wave {w} is unknown; expected one of {}",
-                codebook.waves.join(", ")
-            ),
-        }
-    }
+    let scope = Scope::new(codebook, &[], &[], &args.wave)?;
     let store = ctx.store()?;
     let data = store.load(codebook)?;
-    let mut data = data.filter(|i| waves.is_empty() || waves.contains(&(data.wave[i] as usize)));
+    let mut data = scope.select(&data);
     args.weights.apply(&mut data)?;
     let tables = match crosstab(&survey, &data, a, b, args.percent, codebook.privacy.min_cell) {
         Ok(tables) => tables,

@@ -124,6 +124,65 @@ impl std::fmt::Display for Quiet {
 
 impl std::error::Error for Quiet {}
 
+/// Which responses a command looks at: roles, pilots and waves, each empty for all. Every
+/// command that filters resolves its names here, so an unknown name reads the same everywhere.
+#[derive(Default)]
+pub struct Scope {
+    roles: Vec<usize>,
+    waves: Vec<usize>,
+    /// Lower-cased pilot ids.
+    pilots: Vec<String>,
+}
+
+impl Scope {
+    pub fn new(
+        codebook: &crate::codebook::Codebook,
+        roles: &[String],
+        pilots: &[String],
+        waves: &[String],
+    ) -> anyhow::Result<Scope> {
+        let indices = |values: &[String],
+                       what: &str,
+                       find: &dyn Fn(&str) -> Option<usize>,
+                       known: &[String]| {
+            values
+                .iter()
+                .map(|v| {
+                    find(v).ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "{what} {v} is unknown; expected one of {}",
+                            known.join(", ")
+                        )
+                    })
+                })
+                .collect::<anyhow::Result<Vec<usize>>>()
+        };
+        Ok(Scope {
+            roles: indices(roles, "role", &|v| codebook.role_index(v), &codebook.roles)?,
+            waves: indices(waves, "wave", &|v| codebook.wave_index(v), &codebook.waves)?,
+            pilots: pilots.iter().map(|p| p.to_ascii_lowercase()).collect(),
+        })
+    }
+
+    /// Whether a response of this role, wave and pilot is in scope.
+    pub fn keeps(&self, role: u8, wave: u8, pilot: &str) -> bool {
+        (self.roles.is_empty() || self.roles.contains(&(role as usize)))
+            && (self.waves.is_empty() || self.waves.contains(&(wave as usize)))
+            && (self.pilots.is_empty() || self.pilots.contains(&pilot.to_ascii_lowercase()))
+    }
+
+    /// The responses of `data` in scope.
+    pub fn select(&self, data: &Dataset) -> Dataset {
+        data.filter(|i| {
+            self.keeps(
+                data.role[i],
+                data.wave[i],
+                &data.pilot_ids[data.pilot[i] as usize],
+            )
+        })
+    }
+}
+
 /// Whether estimates use the survey weights of the codebook's weight column.
 #[derive(clap::Args, Default)]
 pub struct WeightArgs {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::bail;
 
 use super::track::ReadArgs;
-use super::{check_level, write_atomically, Context, WeightArgs};
+use super::{check_level, write_atomically, Context, Scope, WeightArgs};
 use crate::analysis::heat::pilot_heat;
 use crate::analysis::indicators::{indicator_evidence, IndicatorEvidence};
 use crate::ingest;
@@ -94,23 +94,10 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
             None => bail!("question {id} is not in the codebook"),
         }
     }
-    let lookup = |values: &[String], find: &dyn Fn(&str) -> Option<usize>, what: &str| {
-        values
-            .iter()
-            .map(|v| find(v).ok_or_else(|| anyhow::anyhow!("{what} {v} is unknown")))
-            .collect::<anyhow::Result<Vec<usize>>>()
-    };
-    let roles = lookup(&args.role, &|v| codebook.role_index(v), "role")?;
-    let waves = lookup(&args.wave, &|v| codebook.wave_index(v), "wave")?;
-    let pilots: Vec<String> = args.pilot.iter().map(|p| p.to_ascii_lowercase()).collect();
+    let scope = Scope::new(codebook, &args.role, &args.pilot, &args.wave)?;
     let store = ctx.store()?;
     let data = store.load(codebook)?;
-    let mut data = data.filter(|i| {
-        (roles.is_empty() || roles.contains(&(data.role[i] as usize)))
-            && (waves.is_empty() || waves.contains(&(data.wave[i] as usize)))
-            && (pilots.is_empty()
-                || pilots.contains(&data.pilot_ids[data.pilot[i] as usize].to_ascii_lowercase()))
-    });
+    let mut data = scope.select(&data);
     args.weights.apply(&mut data)?;
     let min_cell = codebook.privacy.min_cell;
     let evidence = || -> Vec<IndicatorEvidence> {

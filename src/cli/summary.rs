@@ -6,7 +6,7 @@ use anyhow::bail;
 
 use super::input::FormatArgs;
 use super::progress::Progress;
-use super::{Context, OutputArgs, WeightArgs};
+use super::{Context, OutputArgs, Scope, WeightArgs};
 use crate::analysis::counts::Counts;
 use crate::analysis::summary::{self, GroupBy, Responses, Section, SummaryOptions};
 use crate::analysis::tally::ShareMethod;
@@ -234,40 +234,17 @@ fn summarize_responses(
             ),
         }
     }
-    let roles = indices(
-        &args.role,
-        "role",
-        |v| codebook.role_index(v),
-        &codebook.roles,
-    )?;
-    let waves = indices(
-        &args.wave,
-        "wave",
-        |v| codebook.wave_index(v),
-        &codebook.waves,
-    )?;
-    let pilots: Vec<String> = args.pilot.iter().map(|p| p.to_ascii_lowercase()).collect();
-    let keep = |role: u8, wave: u8, pilot: &str| {
-        (roles.is_empty() || roles.contains(&(role as usize)))
-            && (waves.is_empty() || waves.contains(&(wave as usize)))
-            && (pilots.is_empty() || pilots.contains(&pilot.to_ascii_lowercase()))
-    };
+    let scope = Scope::new(codebook, &args.role, &args.pilot, &args.wave)?;
     let (rows, counts);
     let data = match responses {
         Responses::Rows(data) => {
-            let mut kept = data.filter(|i| {
-                keep(
-                    data.role[i],
-                    data.wave[i],
-                    &data.pilot_ids[data.pilot[i] as usize],
-                )
-            });
+            let mut kept = scope.select(data);
             args.weights.apply(&mut kept)?;
             rows = kept;
             Responses::Rows(&rows)
         }
         Responses::Counts(all) => {
-            counts = all.filter(|k| keep(k.role, k.wave, &all.pilot_ids[k.pilot as usize]));
+            counts = all.filter(|k| scope.keeps(k.role, k.wave, &all.pilot_ids[k.pilot as usize]));
             Responses::Counts(&counts)
         }
     };
@@ -324,23 +301,4 @@ fn summarize_responses(
         }
     );
     Ok((tables, heading))
-}
-
-fn indices(
-    values: &[String],
-    what: &str,
-    find: impl Fn(&str) -> Option<usize>,
-    known: &[String],
-) -> anyhow::Result<Vec<usize>> {
-    values
-        .iter()
-        .map(|v| {
-            find(v).ok_or_else(|| {
-                anyhow::anyhow!(
-                    "{what} {v} is unknown; expected one of {}",
-                    known.join(", ")
-                )
-            })
-        })
-        .collect()
 }

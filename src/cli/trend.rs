@@ -2,7 +2,7 @@
 
 use anyhow::bail;
 
-use super::{check_level, Context, OutputArgs, WeightArgs};
+use super::{check_level, Context, OutputArgs, Scope, WeightArgs};
 use crate::analysis::trend::{check_comparable, trend, TrendMeasure};
 use crate::ingest;
 
@@ -54,22 +54,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
     }
     let store = ctx.store()?;
     let data = store.load(codebook)?;
-    let pilots: Vec<String> = args.pilot.iter().map(|p| p.to_ascii_lowercase()).collect();
-    let mut waves = Vec::new();
-    for wave in &args.wave {
-        match codebook.wave_index(wave) {
-            Some(w) => waves.push(w),
-            None => bail!(
-                "wave {wave} is unknown; expected one of {}",
-                codebook.waves.join(", ")
-            ),
-        }
-    }
-    let mut data = data.filter(|i| {
-        (pilots.is_empty()
-            || pilots.contains(&data.pilot_ids[data.pilot[i] as usize].to_ascii_lowercase()))
-            && (waves.is_empty() || waves.contains(&(data.wave[i] as usize)))
-    });
+    let mut data = Scope::new(codebook, &[], &args.pilot, &args.wave)?.select(&data);
     args.weights.apply(&mut data)?;
     for &q in &questions {
         check_comparable(&survey, &data, q)?;

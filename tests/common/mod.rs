@@ -106,3 +106,28 @@ pub fn stdout_of(output: &std::process::Output) -> String {
 pub fn stderr_of(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// A workspace holding the bundled sample, imported as the demo does (skipping the two
+/// duplicate submissions).
+pub fn imported_sample() -> TestWorkspace {
+    let ws = TestWorkspace::new();
+    ws.cmd()
+        .arg("import")
+        .arg(sample_dir())
+        .arg("--skip-invalid")
+        .assert()
+        .success();
+    ws
+}
+
+/// Loads the sample action plan's quarterly updates, each as of the date in its name.
+pub fn load_sample_plan(ws: &TestWorkspace) {
+    for date in ["2025-09-30", "2026-03-31", "2026-09-30"] {
+        ws.cmd()
+            .args(["track", "import"])
+            .arg(format!("{REPO}/surveys/sample-tracking/{date}.csv"))
+            .args(["--as-of", date, "--by", "Tester"])
+            .assert()
+            .success();
+    }
+}
