@@ -48,38 +48,49 @@ pub fn pilot_heat(survey: &Survey, data: &Dataset, min_cell: u64) -> PilotHeat {
         .iter()
         .map(|r| r.id.as_str())
         .collect();
+    // The rating questions behind each recommendation.
+    let rec_questions: Vec<Vec<usize>> = recs
+        .iter()
+        .map(|rec| {
+            tagged
+                .get(*rec)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|&q| codebook.questions[q].kind == QuestionKind::Likert)
+                .collect()
+        })
+        .collect();
+    // One pass over the responses: per pilot (its index in `data.pilot_ids`) and
+    // recommendation, ratings in the top box, ratings, and respondents who gave any.
+    let mut tallies = vec![vec![(0u64, 0u64, 0u64); recs.len()]; data.pilot_ids.len()];
+    for i in 0..data.len() {
+        let row = &mut tallies[data.pilot[i] as usize];
+        for (cell, questions) in row.iter_mut().zip(&rec_questions) {
+            let mut answered = false;
+            for &q in questions {
+                let question = &codebook.questions[q];
+                let (Column::Levels(levels), Some(scale)) =
+                    (&data.columns[q], codebook.scale_of(question))
+                else {
+                    continue;
+                };
+                if levels[i] == 0 || !data.asked(question, q, i) {
+                    continue;
+                }
+                answered = true;
+                cell.1 += 1;
+                cell.0 += u64::from(levels[i] as usize > scale.levels.len() - scale.top_box);
+            }
+            cell.2 += u64::from(answered);
+        }
+    }
     let cells = pilots
         .iter()
         .map(|(_, pilot)| {
-            recs.iter()
-                .map(|rec| {
-                    let questions: Vec<usize> = tagged
-                        .get(*rec)
-                        .into_iter()
-                        .flatten()
-                        .copied()
-                        .filter(|&q| codebook.questions[q].kind == QuestionKind::Likert)
-                        .collect();
-                    let (mut top, mut answers, mut respondents) = (0u64, 0u64, 0u64);
-                    for i in (0..data.len()).filter(|&i| data.pilot[i] == *pilot) {
-                        let mut answered = false;
-                        for &q in &questions {
-                            let question = &codebook.questions[q];
-                            let (Column::Levels(levels), Some(scale)) =
-                                (&data.columns[q], codebook.scale_of(question))
-                            else {
-                                continue;
-                            };
-                            if levels[i] == 0 || !data.asked(question, q, i) {
-                                continue;
-                            }
-                            answered = true;
-                            answers += 1;
-                            let k = scale.levels.len();
-                            top += u64::from(levels[i] as usize > k - scale.top_box);
-                        }
-                        respondents += u64::from(answered);
-                    }
+            tallies[*pilot as usize]
+                .iter()
+                .map(|&(top, answers, respondents)| {
                     if respondents == 0 {
                         HeatValue::NoData
                     } else if respondents < min_cell {
