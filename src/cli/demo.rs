@@ -142,7 +142,7 @@ fn load_sample_plan(survey: &Survey, store: &mut Store, dir: &Path) -> anyhow::R
         .filter(|a| a.status == tracking::Status::Implemented && !a.is_verified())
         .count();
     println!(
-        "Loaded the sample action plan ({} quarterly updates): {} actions for {} recommendations. As of {as_of}: {} overdue, {} implemented but not verified, {} stale.\nTry: mctrack track list --as-of {as_of}    mctrack track changes --since 2026-06-01 --as-of {as_of}\n",
+        "Loaded the sample action plan ({} quarterly updates): {} actions for {} recommendations. As of {as_of}: {} overdue, {} implemented but not verified, {} stale.\nTry: mctrack recs --as-of {as_of}    mctrack track list --as-of {as_of}    mctrack track changes --since 2026-06-01 --as-of {as_of}\n",
         files.len(),
         actions.len(),
         survey.recommendations.len(),
