@@ -1,15 +1,18 @@
 //! The streaming summary (files counted chunk by chunk into `Counts`) against the in-memory
 //! path (every row parsed into a `Dataset`): the same tables, warnings and exit codes, on the
 //! bundled sample and on generated data; and counting a file in chunks equals counting it
-//! whole. Timings are not checked here: see scripts/bench.py.
+//! whole; the summary from the store's counts against the summary from its rows; and the
+//! hand-written splitter against the csv crate. Timings are not checked here: see
+//! scripts/bench.py.
 
 mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{sample_dir, stderr_of, stdout_of, TestWorkspace, REPO};
+use common::{imported_sample, sample_dir, stderr_of, stdout_of, TestWorkspace, REPO};
 use mctrack::analysis::counts::Counts;
+use mctrack::ingest::split::{Record, Splitter};
 use mctrack::ingest::{self, stream, ImportOptions};
 use proptest::prelude::*;
 
@@ -61,6 +64,33 @@ fn the_bundled_sample_summarises_the_same_streamed_or_in_memory() {
         args.extend_from_slice(extra);
         let out = same_both_ways(&ws, &args);
         assert!(out.contains("Responses in scope"), "{out}");
+    }
+}
+
+#[test]
+fn the_stored_counts_summarise_as_the_stored_rows_do() {
+    let ws = imported_sample();
+    let cases: [&[&str]; 5] = [
+        &["--format", "csv"],
+        &["--by", "pilot", "--format", "json"],
+        &["--by", "wave", "--intervals", "--format", "csv"],
+        &[
+            "--by",
+            "role",
+            "--role",
+            "learner,employer",
+            "--wave",
+            "exit",
+        ],
+        &["--pilot", "P07", "--rec", "R2", "--format", "csv"],
+    ];
+    for args in cases {
+        same_both_ways(&ws, args);
+    }
+    // Removing an import removes its counts with its rows.
+    ws.cmd().args(["imports", "remove", "3"]).assert().success();
+    for args in cases {
+        same_both_ways(&ws, args);
     }
 }
 
@@ -182,5 +212,64 @@ proptest! {
         }
         prop_assert_eq!(parsed.rejected.len(), one.rejected);
         prop_assert_eq!(by_meaning(&in_memory), by_meaning(&whole));
+    }
+}
+
+/// The csv crate's records of `bytes`, with mctrack's reader settings.
+fn csv_records(bytes: &[u8]) -> Vec<Vec<Vec<u8>>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut out = Vec::new();
+    for record in reader.byte_records() {
+        out.push(record.unwrap().iter().map(<[u8]>::to_vec).collect());
+    }
+    out
+}
+
+/// The splitter's records of `bytes`, read through a buffer of `capacity` bytes.
+fn split_records(bytes: &[u8], capacity: usize) -> Vec<Vec<Vec<u8>>> {
+    let mut splitter = Splitter::new(bytes, capacity, 1 << 20);
+    let mut record = Record::default();
+    let mut out = Vec::new();
+    while let Some(fields) = splitter.next_record(&mut record).unwrap() {
+        out.push(fields.iter().map(<[u8]>::to_vec).collect());
+    }
+    out
+}
+
+#[test]
+fn the_splitter_reads_quoting_and_line_ends_as_the_csv_crate_does() {
+    for text in [
+        "a,b\r\nc,d\r\n",
+        "a,\"b,\"\"c\"\"\nd\",e\n\n\nf",
+        "\"ab\"cd,e\n",
+        "x\"y,\"z\n",
+        "\"open,never closed\n1,2",
+        "1,2,\n,\n\r\r3",
+        "\"\"\n\"\"\"\"",
+    ] {
+        for capacity in [64, 1 << 16] {
+            assert_eq!(
+                split_records(text.as_bytes(), capacity),
+                csv_records(text.as_bytes()),
+                "{text:?}"
+            );
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+    #[test]
+    fn the_splitter_gives_the_csv_crates_fields_on_any_bytes(
+        bytes in proptest::collection::vec(
+            prop_oneof![Just(b'a'), Just(b'1'), Just(b','), Just(b'"'), Just(b'\r'), Just(b'\n'), Just(b' '), Just(0xc3u8), any::<u8>()],
+            0..400,
+        ),
+        capacity in 64usize..200,
+    ) {
+        prop_assert_eq!(split_records(&bytes, capacity), csv_records(&bytes));
     }
 }

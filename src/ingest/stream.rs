@@ -15,10 +15,8 @@
 //! the split is accepted only if that is exactly where the next chunk began; otherwise the file
 //! is counted again in one chunk.
 
-use std::collections::hash_map::DefaultHasher;
 use std::fs::File;
-use std::hash::{Hash, Hasher};
-use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 use crate::analysis::counts::{CellKey, Counts, Layout, Slots};
@@ -26,13 +24,18 @@ use crate::codebook::{QuestionKind, Survey};
 use crate::error::{Error, Result};
 use crate::ingest::formats::Platform;
 use crate::ingest::mapping::{Answer, ColumnTarget, MetaField, ValueMap};
-use crate::ingest::{parse_bytes, parse_meta, ImportOptions, Problem, Response};
+use crate::ingest::split::{Record, SplitError, Splitter};
+use crate::ingest::{parse_bytes, parse_meta, ImportOptions, Problem, Response, MAX_FIELD_BYTES};
 
 /// How much of the file is read to find its header, layout and encoding.
 const PREFIX: usize = 256 * 1024;
 /// Files smaller than this are best counted in one chunk: threads would cost more than they
 /// save.
 pub const MIN_PARALLEL: u64 = 4 << 20;
+/// The read buffer of each chunk, and the longest record it may grow to hold (a longer one is
+/// left to the in-memory path, which refuses fields over `MAX_FIELD_BYTES`).
+const BLOCK: usize = 1 << 20;
+const MAX_RECORD: usize = 4 << 20;
 /// Distinct raw values remembered per column; past this, values are parsed each time.
 const CACHE_LIMIT: usize = 256;
 
@@ -50,8 +53,16 @@ enum Action {
     Skip,
     Id,
     Meta(MetaField),
-    Question(usize),
+    /// A Likert, single-choice or yes/no question, read as a level (0 for missing).
+    Levels(usize),
+    Text(usize),
+    Numeric(usize),
+    /// A select-all question.
+    Choices(usize),
 }
+
+/// A level cell that the question's value map refuses.
+const INVALID_LEVEL: u8 = u8::MAX;
 
 /// One cell understood, without allocating.
 #[derive(Clone, Copy, PartialEq)]
@@ -69,6 +80,11 @@ struct Plan<'a> {
     actions: Vec<Action>,
     value_maps: Vec<ValueMap>,
     layout: Layout,
+    /// Every level question with its first counter (the missing slot), and the others.
+    level_slots: Vec<(usize, usize)>,
+    other_questions: Vec<usize>,
+    /// Each consent question and the questions it gates.
+    gates: Vec<(usize, Vec<usize>)>,
     separators: &'static [&'static str],
     /// `position` of a row = `base_position` + its byte offset, ordering numeric answers.
     base_position: u64,
@@ -82,7 +98,9 @@ struct Chunk {
     fingerprints: Vec<u64>,
     data_rows: usize,
     rejected: usize,
-    /// Where the first record at or past the chunk's end starts.
+    /// Where the chunk's first record starts, and the first record at or past its end
+    /// (u64::MAX for the end of the file).
+    began_at: u64,
     stopped_at: u64,
 }
 
@@ -136,7 +154,14 @@ pub fn count_file(
             ColumnTarget::Meta(f @ (MetaField::Pilot | MetaField::Wave | MetaField::Role)) => {
                 Action::Meta(*f)
             }
-            ColumnTarget::Question(q) => Action::Question(*q),
+            ColumnTarget::Question(q) => match codebook.questions[*q].kind {
+                QuestionKind::Likert | QuestionKind::Single | QuestionKind::YesNo => {
+                    Action::Levels(*q)
+                }
+                QuestionKind::Text => Action::Text(*q),
+                QuestionKind::Numeric => Action::Numeric(*q),
+                QuestionKind::Multi => Action::Choices(*q),
+            },
             _ => return Ok(None),
         });
     }
@@ -153,6 +178,28 @@ pub fn count_file(
         return Ok(None);
     }
     let data_start = reader.position().byte();
+    let layout = counts.layout.clone();
+    let mut level_slots = Vec::new();
+    let mut other_questions = Vec::new();
+    for (q, slots) in layout.slots.iter().enumerate() {
+        match slots {
+            Slots::Levels { at, .. } => level_slots.push((q, *at)),
+            _ => other_questions.push(q),
+        }
+    }
+    let mut gates = Vec::new();
+    for gate in &codebook.consent_gates {
+        if !level_slots.iter().any(|(q, _)| *q == gate.question) {
+            return Ok(None);
+        }
+        let gated = (0..codebook.questions.len())
+            .filter(|&q| {
+                q != gate.question
+                    && codebook.questions[q].module.as_deref() == Some(gate.module.as_str())
+            })
+            .collect();
+        gates.push((gate.question, gated));
+    }
     let plan = Plan {
         survey,
         actions,
@@ -161,7 +208,10 @@ pub fn count_file(
             .iter()
             .map(|q| ValueMap::new(codebook, q))
             .collect(),
-        layout: counts.layout.clone(),
+        layout,
+        level_slots,
+        other_questions,
+        gates,
         separators: Platform::Generic.layout(&[]).separators,
         base_position,
     };
@@ -178,7 +228,7 @@ pub fn count_file(
     let mut chunks = count_chunks(path, &plan, &starts, len)?;
     let split_held = chunks
         .as_ref()
-        .is_some_and(|c| c.iter().zip(&starts[1..]).all(|(c, &s)| c.stopped_at == s));
+        .is_some_and(|c| c.windows(2).all(|w| w[0].stopped_at == w[1].began_at));
     if !split_held {
         chunks = count_chunks(path, &plan, &[data_start], len)?;
     }
@@ -281,11 +331,13 @@ fn count_chunks(path: &Path, plan: &Plan, starts: &[u64], len: u64) -> Result<Op
 
 /// A cache of one column's distinct raw values and what they mean. Most cells are one byte
 /// (a Likert code) or empty, so those are looked up by their byte in a table; other short
-/// values are compared as packed integers rather than through `memcmp`.
+/// values are compared as packed integers rather than through `memcmp`, the last entry seen
+/// for each of 64 hash slots first (a pilot column has dozens of distinct values).
 struct Cache<T> {
     /// Slot `b` for the one-byte value `b`, slot 256 for the empty value.
     bytes: Vec<Option<T>>,
     entries: Vec<(u128, Box<[u8]>, T)>,
+    recent: [u16; 64],
 }
 
 impl<T: Copy> Cache<T> {
@@ -293,6 +345,7 @@ impl<T: Copy> Cache<T> {
         Cache {
             bytes: vec![None; 257],
             entries: Vec::new(),
+            recent: [u16::MAX; 64],
         }
     }
 
@@ -307,19 +360,49 @@ impl<T: Copy> Cache<T> {
             return value;
         }
         let key = pack(raw);
-        let found = self
-            .entries
-            .iter()
-            .find(|(k, long, _)| *k == key && (raw.len() <= PACKED || **long == *raw));
-        if let Some((_, _, v)) = found {
-            return *v;
+        let slot = (((key as u64) ^ (key >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58)
+            as usize;
+        let matches = |(k, long, _): &(u128, Box<[u8]>, T)| {
+            *k == key && (raw.len() <= PACKED || **long == *raw)
+        };
+        if let Some(entry) = self.entries.get(self.recent[slot] as usize) {
+            if matches(entry) {
+                return entry.2;
+            }
+        }
+        if let Some(i) = self.entries.iter().position(matches) {
+            self.recent[slot] = i as u16;
+            return self.entries[i].2;
         }
         let value = compute();
         if self.entries.len() < CACHE_LIMIT {
+            self.recent[slot] = self.entries.len() as u16;
             self.entries.push((key, raw.into(), value));
         }
         value
     }
+}
+
+/// A 64-bit fingerprint of `bytes` after `seed`, to tell respondents apart: each 8-byte
+/// word is folded in through splitmix64's finaliser, which spreads every input bit over the
+/// whole result, several times cheaper than SipHash on short ids. (FxHash's multiply-only
+/// mixing gave one false duplicate in a hundred on ids like "R00000380".) No attacker
+/// chooses ids to fill a hash table here, and a collision only sends the file to the exact
+/// in-memory path.
+fn fingerprint(seed: u64, bytes: &[u8]) -> u64 {
+    let mix = |h: u64| {
+        let mut h = h.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        h ^ (h >> 31)
+    };
+    let mut h = mix(seed ^ bytes.len() as u64);
+    for word in bytes.chunks(8) {
+        let mut padded = [0u8; 8];
+        padded[..word.len()].copy_from_slice(word);
+        h = mix(h ^ u64::from_le_bytes(padded));
+    }
+    h
 }
 
 /// Values up to this many bytes are told apart by `pack` alone.
@@ -334,17 +417,22 @@ fn pack(raw: &[u8]) -> u128 {
     u128::from_le_bytes(bytes)
 }
 
+/// A read error stops the summary; a record too long for the splitter sends the file to the
+/// in-memory path, which says what is wrong with it.
+fn split_failed(path: &Path, e: SplitError) -> Result<Option<Chunk>> {
+    match e {
+        SplitError::Io(e) => Err(Error::io(path, e)),
+        SplitError::TooLong => Ok(None),
+    }
+}
+
 /// Counts the records that start in `start..end`, reading past `end` to finish the last.
 fn count_chunk(path: &Path, plan: &Plan, start: u64, end: u64) -> Result<Option<Chunk>> {
     let codebook = &plan.survey.codebook;
     let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
     file.seek(SeekFrom::Start(start))
         .map_err(|e| Error::io(path, e))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(256 * 1024)
-        .from_reader(BufReader::with_capacity(256 * 1024, file));
+    let mut splitter = Splitter::new(file, BLOCK, MAX_RECORD);
     let width = plan.actions.len();
     let stride = plan.layout.width;
     let (waves, roles) = (codebook.waves.len(), codebook.roles.len());
@@ -356,34 +444,41 @@ fn count_chunk(path: &Path, plan: &Plan, start: u64, end: u64) -> Result<Option<
         fingerprints: Vec::new(),
         data_rows: 0,
         rejected: 0,
+        began_at: end,
         stopped_at: end,
     };
     // Per column: pilot (local index, fingerprint of its lower-case id), wave or role index.
     let mut meta: Vec<Cache<Option<(usize, u64)>>> = (0..width).map(|_| Cache::new()).collect();
+    let mut level_caches: Vec<Cache<u8>> = (0..width).map(|_| Cache::new()).collect();
     let mut values: Vec<Cache<Option<Code>>> = (0..width).map(|_| Cache::new()).collect();
+    let mut levels = vec![0u8; questions];
     let mut codes = vec![Code::Missing; questions];
-    let mut record = csv::ByteRecord::new();
+    let mut record = Record::default();
+    let mut first = true;
     loop {
-        let offset = start + reader.position().byte();
+        // The next record's offset; u64::MAX at the end of the file.
+        let offset = match splitter.next_start() {
+            Ok(at) => at.map_or(u64::MAX, |at| start + at),
+            Err(e) => return split_failed(path, e),
+        };
+        if first {
+            chunk.began_at = offset;
+            first = false;
+        }
         if offset >= end {
             chunk.stopped_at = offset;
             break;
         }
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => {
-                chunk.stopped_at = start + reader.position().byte();
-                break;
-            }
-            Err(_) => return Ok(None),
-        }
+        let record = match splitter.next_record(&mut record) {
+            Ok(Some(fields)) => fields,
+            Ok(None) => break,
+            Err(e) => return split_failed(path, e),
+        };
         let mut len = record.len();
-        // ASCII is UTF-8; only a record with other bytes needs each field checked.
-        if !record.as_slice().is_ascii()
-            && record
-                .iter()
-                .any(|field| std::str::from_utf8(field).is_err())
-        {
+        // Fields are split at ASCII bytes, so they are all UTF-8 exactly when the record is.
+        // A record over the field limit may hold a field the in-memory path refuses.
+        let raw = record.raw();
+        if raw.len() > MAX_FIELD_BYTES || !raw.is_ascii() && std::str::from_utf8(raw).is_err() {
             return Ok(None);
         }
         let blank = |f: &[u8]| trim(f).is_empty();
@@ -398,6 +493,7 @@ fn count_chunk(path: &Path, plan: &Plan, start: u64, end: u64) -> Result<Option<
             chunk.rejected += 1;
             continue;
         }
+        levels.fill(0);
         codes.fill(Code::Missing);
         let mut ok = true;
         let (mut pilot, mut wave, mut role) = (None, 0usize, 0usize);
@@ -405,6 +501,11 @@ fn count_chunk(path: &Path, plan: &Plan, start: u64, end: u64) -> Result<Option<
         for (j, field) in record.iter().enumerate().take(width) {
             match plan.actions[j] {
                 Action::Skip => {}
+                Action::Levels(q) => {
+                    let level = level_caches[j].get_or(field, || level_code(plan, q, field));
+                    ok &= level != INVALID_LEVEL;
+                    levels[q] = level;
+                }
                 Action::Id => {
                     id = trim(field);
                     ok &= !id.is_empty();
@@ -419,15 +520,14 @@ fn count_chunk(path: &Path, plan: &Plan, start: u64, end: u64) -> Result<Option<
                         (_, Some((r, _))) => role = r,
                     }
                 }
-                Action::Question(q) => {
-                    let question = &codebook.questions[q];
-                    let code = match question.kind {
-                        QuestionKind::Text => Some(if trim(field).is_empty() {
-                            Code::Missing
-                        } else {
-                            Code::Answered
-                        }),
-                        QuestionKind::Numeric => value_code(plan, q, field),
+                Action::Text(q) => {
+                    if !trim(field).is_empty() {
+                        codes[q] = Code::Answered;
+                    }
+                }
+                Action::Numeric(q) | Action::Choices(q) => {
+                    let code = match plan.actions[j] {
+                        Action::Numeric(_) => value_code(plan, q, field),
                         _ => values[j].get_or(field, || value_code(plan, q, field)),
                     };
                     match code {
@@ -441,20 +541,28 @@ fn count_chunk(path: &Path, plan: &Plan, start: u64, end: u64) -> Result<Option<
             chunk.rejected += 1;
             continue;
         };
-        let mut hasher = DefaultHasher::new();
-        (pilot_key, id, wave).hash(&mut hasher);
-        chunk.fingerprints.push(hasher.finish());
-        apply_consent(plan, &mut codes);
+        chunk
+            .fingerprints
+            .push(fingerprint(pilot_key ^ wave as u64, id));
+        for (gate, gated) in &plan.gates {
+            if levels[*gate] != 2 {
+                for &q in gated {
+                    levels[q] = 0;
+                    codes[q] = Code::Missing;
+                }
+            }
+        }
         let cell = (pilot * waves + wave) * roles + role;
         if chunk.counters.len() < (cell + 1) * stride {
             chunk.counters.resize((cell + 1) * stride, 0);
         }
         let counters = &mut chunk.counters[cell * stride..(cell + 1) * stride];
         counters[0] += 1;
-        for (q, code) in codes.iter().enumerate() {
-            match (plan.layout.slots[q], *code) {
-                (Slots::Levels { at, .. }, Code::Level(l)) => counters[at + l as usize] += 1,
-                (Slots::Levels { at, .. }, _) => counters[at] += 1,
+        for &(q, at) in &plan.level_slots {
+            counters[at + levels[q] as usize] += 1;
+        }
+        for &q in &plan.other_questions {
+            match (plan.layout.slots[q], codes[q]) {
                 (Slots::Choices { at, .. }, Code::Choices(set)) => {
                     plan.layout.count_choices(counters, at, set)
                 }
@@ -520,12 +628,23 @@ fn meta_value(
                     pilots.len() - 1
                 }
             };
-            let mut hasher = DefaultHasher::new();
-            response.pilot.to_ascii_lowercase().hash(&mut hasher);
-            Some((index, hasher.finish()))
+            Some((
+                index,
+                fingerprint(0, response.pilot.to_ascii_lowercase().as_bytes()),
+            ))
         }
         MetaField::Wave => Some((response.wave, 0)),
         _ => Some((response.role, 0)),
+    }
+}
+
+/// A level question's cell as its level, 0 when missing (as the in-memory path counts any
+/// answer that is not a level), or `INVALID_LEVEL`.
+fn level_code(plan: &Plan, q: usize, field: &[u8]) -> u8 {
+    match value_code(plan, q, field) {
+        Some(Code::Level(l)) => l,
+        Some(_) => 0,
+        None => INVALID_LEVEL,
     }
 }
 
@@ -540,21 +659,5 @@ fn value_code(plan: &Plan, q: usize, field: &[u8]) -> Option<Code> {
         Ok(Answer::Number(x)) => Some(Code::Number(x)),
         Ok(Answer::Text(_)) => Some(Code::Answered),
         Err(_) => None,
-    }
-}
-
-/// `ingest::apply_consent` on codes: a consent-gated module's answers are dropped where
-/// consent was not given.
-fn apply_consent(plan: &Plan, codes: &mut [Code]) {
-    let codebook = &plan.survey.codebook;
-    for gate in &codebook.consent_gates {
-        if codes[gate.question] == Code::Level(2) {
-            continue;
-        }
-        for (q, question) in codebook.questions.iter().enumerate() {
-            if q != gate.question && question.module.as_deref() == Some(gate.module.as_str()) {
-                codes[q] = Code::Missing;
-            }
-        }
     }
 }

@@ -1,0 +1,313 @@
+//! A CSV record splitter for the streaming summary, giving exactly the fields the csv crate
+//! gives with mctrack's reader settings (comma, `"` quotes doubled to escape, CR, LF or CRLF
+//! ending a record, blank lines skipped, ragged records allowed).
+//!
+//! Written by hand because csv-core walks a state machine byte by byte, which was a third of
+//! the streaming summary's time: survey exports are mostly one-byte rating codes, so the
+//! splitter checks a field's first byte, finds its end in a short loop, and jumps over quoted
+//! free text with `memchr`. A field is a span of the read buffer; only a quoted field with a
+//! doubled quote, or with bytes after its closing quote, is copied out and unescaped.
+//! `tests/stream.rs` checks it against the csv crate on arbitrary bytes.
+
+use std::io::{self, Read};
+
+/// Where a field's bytes are: in the read buffer, or unescaped into `Record::unescaped`.
+#[derive(Clone, Copy)]
+struct Span {
+    start: u32,
+    end: u32,
+    unescaped: bool,
+}
+
+/// One record's fields, valid until the next call to `Splitter::next_record`.
+#[derive(Default)]
+pub struct Record {
+    spans: Vec<Span>,
+    unescaped: Vec<u8>,
+    /// The record's bytes in the buffer, terminator excluded.
+    raw: (usize, usize),
+}
+
+/// Reads records from `source`, refilling a buffer that always holds a whole record.
+pub struct Splitter<R> {
+    source: R,
+    buffer: Vec<u8>,
+    /// The first byte not yet split.
+    start: usize,
+    filled: usize,
+    eof: bool,
+    /// Bytes of the source before `buffer[0]`.
+    consumed: u64,
+    /// A record longer than this stops the splitter (the in-memory path then reports it).
+    max_record: usize,
+}
+
+/// Why `next_record` could not give a record.
+#[derive(Debug)]
+pub enum SplitError {
+    Io(io::Error),
+    /// A record longer than the splitter's limit (an unclosed quote, most likely).
+    TooLong,
+}
+
+impl From<io::Error> for SplitError {
+    fn from(e: io::Error) -> SplitError {
+        SplitError::Io(e)
+    }
+}
+
+/// A record split from the buffer: the fields' bytes, and whether all were ASCII.
+pub struct Fields<'a> {
+    buffer: &'a [u8],
+    record: &'a Record,
+}
+
+impl<'a> Fields<'a> {
+    pub fn len(&self) -> usize {
+        self.record.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.record.spans.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> &'a [u8] {
+        let span = self.record.spans[i];
+        let bytes = if span.unescaped {
+            &self.record.unescaped
+        } else {
+            self.buffer
+        };
+        &bytes[span.start as usize..span.end as usize]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// The record as it stands in the file, without its terminator: UTF-8 exactly when every
+    /// field is, since fields are split at ASCII bytes.
+    pub fn raw(&self) -> &'a [u8] {
+        &self.buffer[self.record.raw.0..self.record.raw.1]
+    }
+}
+
+/// How a parse of the buffered bytes ended.
+enum Parsed {
+    /// A record ending at this index, terminator included.
+    Record(usize),
+    /// The buffer ends inside the record: read more.
+    Incomplete,
+}
+
+impl<R: Read> Splitter<R> {
+    pub fn new(source: R, capacity: usize, max_record: usize) -> Splitter<R> {
+        Splitter {
+            source,
+            buffer: vec![0; capacity.max(64)],
+            start: 0,
+            filled: 0,
+            eof: false,
+            consumed: 0,
+            max_record,
+        }
+    }
+
+    /// The offset of the next record, past any blank lines; None at the end of the input.
+    pub fn next_start(&mut self) -> Result<Option<u64>, SplitError> {
+        loop {
+            while self.start < self.filled && matches!(self.buffer[self.start], b'\r' | b'\n') {
+                self.start += 1;
+            }
+            if self.start < self.filled {
+                return Ok(Some(self.consumed + self.start as u64));
+            }
+            if self.eof {
+                return Ok(None);
+            }
+            self.refill()?;
+        }
+    }
+
+    /// Splits the next record into `record`; None at the end of the input.
+    pub fn next_record<'a>(
+        &'a mut self,
+        record: &'a mut Record,
+    ) -> Result<Option<Fields<'a>>, SplitError> {
+        if self.next_start()?.is_none() {
+            return Ok(None);
+        }
+        loop {
+            match parse(&self.buffer[..self.filled], self.start, self.eof, record) {
+                Parsed::Record(end) => {
+                    self.start = end;
+                    return Ok(Some(Fields {
+                        buffer: &self.buffer,
+                        record,
+                    }));
+                }
+                Parsed::Incomplete => self.refill()?,
+            }
+        }
+    }
+
+    /// Moves the unsplit bytes to the front and reads more after them, growing the buffer
+    /// when one record fills it.
+    fn refill(&mut self) -> Result<(), SplitError> {
+        if self.start > 0 {
+            self.buffer.copy_within(self.start..self.filled, 0);
+            self.consumed += self.start as u64;
+            self.filled -= self.start;
+            self.start = 0;
+        }
+        if self.filled == self.buffer.len() {
+            if self.buffer.len() >= self.max_record {
+                return Err(SplitError::TooLong);
+            }
+            let grown = (self.buffer.len() * 2).min(self.max_record);
+            self.buffer.resize(grown, 0);
+        }
+        let n = loop {
+            match self.source.read(&mut self.buffer[self.filled..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e.into()),
+            }
+        };
+        self.filled += n;
+        self.eof = n == 0;
+        Ok(())
+    }
+}
+
+/// Splits the record starting at `data[at]` (not a CR or LF). At `eof` the data's end ends
+/// the record; otherwise a record that reaches it is incomplete.
+fn parse(data: &[u8], at: usize, eof: bool, record: &mut Record) -> Parsed {
+    record.spans.clear();
+    record.unescaped.clear();
+    let mut i = at;
+    loop {
+        let (span, next) = if data.get(i) == Some(&b'"') {
+            match quoted_field(data, i, eof, &mut record.unescaped) {
+                Some(found) => found,
+                None => return Parsed::Incomplete,
+            }
+        } else if data.get(i + 1) == Some(&b',') && !matches!(data[i], b',' | b'\r' | b'\n') {
+            // A one-byte field, the commonest in a survey export (a rating code).
+            let span = Span {
+                start: i as u32,
+                end: i as u32 + 1,
+                unescaped: false,
+            };
+            (span, i + 1)
+        } else {
+            let mut end = i;
+            while end < data.len() && !matches!(data[end], b',' | b'\r' | b'\n') {
+                end += 1;
+            }
+            if end == data.len() && !eof {
+                return Parsed::Incomplete;
+            }
+            let span = Span {
+                start: i as u32,
+                end: end as u32,
+                unescaped: false,
+            };
+            (span, end)
+        };
+        record.spans.push(span);
+        match data.get(next) {
+            Some(b',') => i = next + 1,
+            Some(_) => {
+                record.raw = (at, next);
+                return Parsed::Record(next + 1);
+            }
+            None => {
+                record.raw = (at, next);
+                return Parsed::Record(next);
+            }
+        }
+    }
+}
+
+/// The quoted field opening at `data[open]`, and the index of the byte that ends it (a comma,
+/// CR, LF or the data's end). None when the data end before the field does and more may come.
+fn quoted_field(
+    data: &[u8],
+    open: usize,
+    eof: bool,
+    unescaped: &mut Vec<u8>,
+) -> Option<(Span, usize)> {
+    let content = open + 1;
+    if let Some(close) = memchr::memchr(b'"', &data[content..]).map(|q| content + q) {
+        match data.get(close + 1) {
+            Some(b',' | b'\r' | b'\n') => {
+                let span = Span {
+                    start: content as u32,
+                    end: close as u32,
+                    unescaped: false,
+                };
+                return Some((span, close + 1));
+            }
+            None if eof => {
+                let span = Span {
+                    start: content as u32,
+                    end: close as u32,
+                    unescaped: false,
+                };
+                return Some((span, close + 1));
+            }
+            None => return None,
+            Some(_) => {}
+        }
+    } else if !eof {
+        return None;
+    }
+    unescape_field(data, content, eof, unescaped)
+}
+
+/// csv-core's states inside a field that opened with a quote, byte by byte: a doubled quote
+/// is one quote, and bytes after the closing quote belong to the field up to the next comma
+/// or line end.
+fn unescape_field(
+    data: &[u8],
+    content: usize,
+    eof: bool,
+    unescaped: &mut Vec<u8>,
+) -> Option<(Span, usize)> {
+    let start = unescaped.len();
+    let mut i = content;
+    let mut quoted = true;
+    while i < data.len() {
+        let b = data[i];
+        if quoted {
+            if b == b'"' {
+                match data.get(i + 1) {
+                    Some(b'"') => {
+                        unescaped.push(b'"');
+                        i += 2;
+                        continue;
+                    }
+                    None if !eof => return None,
+                    _ => quoted = false,
+                }
+            } else {
+                unescaped.push(b);
+            }
+        } else if matches!(b, b',' | b'\r' | b'\n') {
+            break;
+        } else {
+            unescaped.push(b);
+        }
+        i += 1;
+    }
+    if i == data.len() && !eof {
+        return None;
+    }
+    let span = Span {
+        start: start as u32,
+        end: unescaped.len() as u32,
+        unescaped: true,
+    };
+    Some((span, i))
+}
