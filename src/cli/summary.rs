@@ -29,7 +29,7 @@ pub struct Args {
     #[command(flatten)]
     out: OutputArgs,
     /// Read every row into memory before summarising, instead of counting files as they
-    /// stream (the two give the same tables; this is for checking that).
+    /// stream or reading the store's counts (they give the same tables; this checks that).
     #[arg(long, hide = true)]
     in_memory: bool,
 }
@@ -80,6 +80,18 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
             summarize_responses(&survey, &Responses::Counts(&counts), &args.filters, &source)?;
         args.out.emit(&heading, &tables)?;
         return Ok(0);
+    }
+    // From the store, each import's counts stand in for its rows when they follow this
+    // codebook's layout.
+    if args.files.is_empty() && !args.in_memory && survey.codebook.metadata.weight.is_none() {
+        let store = ctx.store()?;
+        if let Some(counts) = store.load_counts(&survey.codebook)? {
+            let source = format!("store {}", ingest::display_path(store.path()));
+            let (tables, heading) =
+                summarize_responses(&survey, &Responses::Counts(&counts), &args.filters, &source)?;
+            args.out.emit(&heading, &tables)?;
+            return Ok(0);
+        }
     }
     let (data, source) = load_dataset(ctx, &survey, &args.files, &args.input)?;
     let (tables, heading) = summarize(&survey, &data, &args.filters, &source)?;

@@ -8,6 +8,7 @@
 //!
 //! Recommendation tracking lives beside the responses in append-only tables (`tracking.rs`).
 
+mod counts;
 mod schema;
 mod tracking;
 
@@ -20,6 +21,7 @@ use rusqlite::{
     params, params_from_iter, Connection, ErrorCode, OptionalExtension, TransactionBehavior,
 };
 
+use crate::analysis::counts::Counts;
 use crate::codebook::{Codebook, QuestionKind};
 use crate::dataset::Dataset;
 use crate::error::{Error, Result};
@@ -281,6 +283,8 @@ impl Store {
         }
         let mut rejected = parsed.rejected.clone();
         let mut accepted = 0usize;
+        let mut counts = Counts::new(codebook);
+        let source = counts.add_source(parsed.questions_present(codebook.questions.len()));
         let mut duplicates = Vec::new();
         {
             let question_columns: Vec<String> = codebook
@@ -314,6 +318,8 @@ impl Store {
                     Err(e) => return Err(err(e)),
                 }
                 let response_id = tx.last_insert_rowid();
+                // Positioned by response id: the order `load` reads numeric answers in.
+                counts.add_response(source, response_id as u64, response);
                 for (question, answer) in codebook.questions.iter().zip(&response.answers) {
                     if let Answer::Text(text) = answer {
                         insert_text
@@ -352,6 +358,12 @@ impl Store {
                 problems: rejected.into_iter().flat_map(|r| r.reasons).collect(),
             });
         }
+        let (pilots, cells) = counts::encode(&counts);
+        tx.execute(
+            "INSERT INTO import_counts (import_id, layout, pilots, cells) VALUES (?1, ?2, ?3, ?4)",
+            params![import_id, counts::layout_signature(codebook), pilots, cells],
+        )
+        .map_err(err)?;
         tx.execute(
             "UPDATE imports SET rows_accepted = ?1, rows_rejected = ?2 WHERE id = ?3",
             params![accepted as i64, rejected.len() as i64, import_id],
@@ -389,6 +401,42 @@ impl Store {
             .map_err(|e| self.error(e))?;
         rows.collect::<rusqlite::Result<Vec<_>>>()
             .map_err(|e| self.error(e))
+    }
+
+    /// The summary counts of every import, as counted under `codebook`'s layout; None when
+    /// an import has none under it (the codebook changed, or the store predates them), and
+    /// `load` must be used.
+    pub fn load_counts(&self, codebook: &Codebook) -> Result<Option<Counts>> {
+        let layout = counts::layout_signature(codebook);
+        let missing: i64 = self
+            .conn
+            .query_row(
+                "SELECT count(*) FROM imports i LEFT JOIN import_counts c ON c.import_id = i.id
+                 WHERE c.layout IS NULL OR c.layout <> ?1",
+                [&layout],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.error(e))?;
+        if missing > 0 {
+            return Ok(None);
+        }
+        let mut present = self.questions_present(codebook)?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT import_id, pilots, cells FROM import_counts ORDER BY import_id")
+            .map_err(|e| self.error(e))?;
+        let mut rows = stmt.query([]).map_err(|e| self.error(e))?;
+        let mut all = Counts::new(codebook);
+        while let Some(row) = rows.next().map_err(|e| self.error(e))? {
+            let import: i64 = row.get(0).map_err(|e| self.error(e))?;
+            let pilots: String = row.get(1).map_err(|e| self.error(e))?;
+            let cells: Vec<u8> = row.get(2).map_err(|e| self.error(e))?;
+            let source = all.add_source(present.remove(&import).unwrap_or_default());
+            if counts::decode_into(&mut all, codebook, source, &pilots, &cells).is_none() {
+                return Ok(None);
+            }
+        }
+        Ok(Some(all))
     }
 
     /// Loads every stored response into a `Dataset` for `codebook`. A stored answer that the

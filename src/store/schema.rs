@@ -50,6 +50,13 @@ CREATE TABLE IF NOT EXISTS import_questions (
     question_id TEXT NOT NULL,
     PRIMARY KEY (import_id, question_id)
 ) WITHOUT ROWID;
+-- Each import's summary counts (store/counts.rs), under the codebook layout it was counted in.
+CREATE TABLE IF NOT EXISTS import_counts (
+    import_id INTEGER PRIMARY KEY REFERENCES imports(id) ON DELETE CASCADE,
+    layout    TEXT NOT NULL,
+    pilots    TEXT NOT NULL,
+    cells     BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS text_answers (
     response_id INTEGER NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
     question_id TEXT NOT NULL,
