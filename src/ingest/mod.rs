@@ -6,6 +6,7 @@ pub mod decode;
 pub mod formats;
 pub mod mapfile;
 pub mod mapping;
+pub mod split;
 pub mod stream;
 
 use std::collections::HashMap;
@@ -19,7 +20,9 @@ use crate::codebook::{Codebook, QuestionKind, Survey};
 use crate::error::{Error, Result};
 use formats::{Layout, Platform, PlatformField};
 use mapfile::{Mapping, MetaDefaults};
-use mapping::{parse_flag, Answer, ColumnTarget, HeaderMap, MetaField, QualityField, ValueMap};
+use mapping::{
+    parse_flag, Answer, ColumnTarget, HeaderMap, MetaField, QualityField, ValueError, ValueMap,
+};
 
 /// One problem in an input file. `row` counts as a spreadsheet does: the header is row 1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -397,6 +400,9 @@ fn oversized(
     None
 }
 
+/// Distinct cells remembered per column by `parse_rows`.
+const UNDERSTOOD_PER_COLUMN: usize = 4096;
+
 /// Maps and checks rows already split into fields (from CSV or a workbook sheet).
 pub fn parse_rows(
     parsed: &mut ParsedFile,
@@ -531,6 +537,11 @@ pub fn parse_rows(
         .iter()
         .map(|q| ValueMap::new(codebook, q))
         .collect();
+    // Per column, the distinct cells of a rating or choice question and what they mean: a
+    // column holds a handful of distinct values, and matching one against the codebook's
+    // labels (normalising it first) costs far more than looking it up again.
+    let mut understood: Vec<HashMap<String, std::result::Result<Answer, ValueError>>> =
+        vec![HashMap::new(); parsed.columns.len()];
     let mut first_row_of_id: HashMap<(String, String, usize), usize> = HashMap::new();
     let mut without_consent = 0usize;
     let mut data_rows = 0usize;
@@ -588,7 +599,7 @@ pub fn parse_rows(
             response.respondent_id = fields[c].trim().to_string();
         }
         let mut choice_sets: HashMap<usize, u64> = HashMap::new();
-        for (column, raw) in parsed.columns.iter().zip(&fields) {
+        for ((column, raw), understood) in parsed.columns.iter().zip(&fields).zip(&mut understood) {
             let value = raw.trim();
             match &column.target {
                 ColumnTarget::Identifier | ColumnTarget::Unknown | ColumnTarget::Ignored(_) => {}
@@ -609,7 +620,21 @@ pub fn parse_rows(
                         .as_ref()
                         .and_then(|m| m.value(*q, raw))
                         .unwrap_or(raw);
-                    match value_maps[*q].parse(question, raw, layout.separators) {
+                    let parse = || value_maps[*q].parse(question, raw, layout.separators);
+                    let result = match question.kind {
+                        QuestionKind::Text | QuestionKind::Numeric => parse(),
+                        _ => match understood.get(raw) {
+                            Some(known) => known.clone(),
+                            None => {
+                                let result = parse();
+                                if understood.len() < UNDERSTOOD_PER_COLUMN {
+                                    understood.insert(raw.to_string(), result.clone());
+                                }
+                                result
+                            }
+                        },
+                    };
+                    match result {
                         Ok(answer) => response.answers[*q] = answer,
                         Err(e) => problem(&column.header, &e.value, e.expected),
                     }
