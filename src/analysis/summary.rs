@@ -13,7 +13,7 @@ use crate::stats::descriptive::describe;
 use crate::stats::intervals::{clopper_pearson, wilson};
 use crate::stats::weights::{weighted_describe, WeightedHistogram};
 
-use super::tally::{suppressed_groups, weighting_note, ShareMethod, Tally};
+use super::tally::{weighting_note, ShareMethod, Tally};
 
 /// What the summary groups its rows by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
@@ -232,33 +232,27 @@ pub fn overview_of(survey: &Survey, data: &Responses) -> Table {
     table
 }
 
-/// Withholds the figures of roles below `min_cell`, and beside a lone small role the next
-/// smallest, so that no role's count follows from the total; the total itself when it is small.
+/// Withholds the figures of roles below `min_cell`, and with them the total, from which a
+/// lone small role would follow as the total minus the roles shown.
 fn suppress_small_counts(table: &mut Table, min_cell: u64) {
     let count = |row: &[Cell]| match row[1] {
         Cell::Int(n) => n as u64,
         _ => 0,
     };
-    let Some((total, roles)) = table.rows.split_last_mut() else {
-        return;
-    };
-    let bases: Vec<(usize, u64)> = roles
-        .iter()
-        .enumerate()
-        .map(|(r, row)| (r, count(row)))
-        .collect();
-    let mut hidden = suppressed_groups(&bases, min_cell);
     let withhold = |row: &mut Vec<Cell>| row[1..].fill(Cell::Suppressed);
-    if count(total) < min_cell {
-        withhold(total);
-        hidden.extend(0..roles.len());
+    let mut suppressed = false;
+    for row in &mut table.rows {
+        if count(row) < min_cell {
+            withhold(row);
+            suppressed = true;
+        }
     }
-    for &r in &hidden {
-        withhold(&mut roles[r]);
-    }
-    if !hidden.is_empty() {
+    if suppressed {
+        if let Some(total) = table.rows.last_mut() {
+            withhold(total);
+        }
         table.footnotes.push(format!(
-            "s = suppressed: fewer than {min_cell} responses, or the next smallest role beside a lone small one, so that neither can be worked out from the total."
+            "s = suppressed: fewer than {min_cell} responses; the total is withheld with a small role, so that the role cannot be worked out from it."
         ));
     }
 }
