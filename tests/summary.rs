@@ -259,8 +259,9 @@ fn csv_output_states_bases_and_suppresses_small_cells() {
         "# Responses in scope\n\
 Role,Responses,Pilots,Waves\n\
 learner,12,1,1\n\
-employer,4,1,1\n\
-all,16,1,1\n\
+employer,suppressed,suppressed,suppressed\n\
+all,suppressed,suppressed,suppressed\n\
+# s = suppressed: fewer than 10 responses; the total is withheld with a small role, so that the role cannot be worked out from it.\n\
 \n\
 # Selected questions — rating items (agree5 scale)\n\
 Question,Base n,Missing,n 1,% 1,n 2,% 2,n 3,% 3,n 4,% 4,n 5,% 5,Mean,SD,Median,Top-2 %,Bottom-2 %\n\

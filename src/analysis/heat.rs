@@ -3,6 +3,7 @@
 //! A board sees at a glance which pilots lag on which recommendation; cells resting on too few
 //! respondents are suppressed, never shown as zero.
 
+use crate::analysis::tally::suppressed_groups;
 use crate::codebook::{QuestionKind, Survey};
 use crate::dataset::{Column, Dataset};
 use crate::render::{Cell, ColumnKind, Table};
@@ -85,15 +86,30 @@ pub fn pilot_heat(survey: &Survey, data: &Dataset, min_cell: u64) -> PilotHeat {
             cell.2 += u64::from(answered);
         }
     }
+    // Per recommendation, the pilots to suppress: the small ones, and beside a lone small one
+    // the next smallest, so that no pilot's figure follows from the recommendation's total.
+    let hidden: Vec<Vec<usize>> = (0..recs.len())
+        .map(|r| {
+            let bases: Vec<(usize, u64)> = pilots
+                .iter()
+                .enumerate()
+                .map(|(row, (_, pilot))| (row, tallies[*pilot as usize][r].2))
+                .filter(|(_, respondents)| *respondents > 0)
+                .collect();
+            suppressed_groups(&bases, min_cell)
+        })
+        .collect();
     let cells = pilots
         .iter()
-        .map(|(_, pilot)| {
+        .enumerate()
+        .map(|(row, (_, pilot))| {
             tallies[*pilot as usize]
                 .iter()
-                .map(|&(top, answers, respondents)| {
+                .zip(&hidden)
+                .map(|(&(top, answers, respondents), hidden)| {
                     if respondents == 0 {
                         HeatValue::NoData
-                    } else if respondents < min_cell {
+                    } else if hidden.contains(&row) {
                         HeatValue::Suppressed
                     } else {
                         HeatValue::Share {
@@ -137,7 +153,7 @@ impl PilotHeat {
         table.footnotes.extend([
             "Each cell pools the pilot's answers to every rating question the recommendation is measured by (its codebook tags): the percentage of those ratings in the top two levels.".to_string(),
             format!(
-                "s = suppressed: fewer than {} respondents gave any of those ratings. A blank cell: no such rating was asked or answered.",
+                "s = suppressed: fewer than {} respondents gave any of those ratings, or the next smallest pilot beside a lone small one, so that neither can be worked out from the recommendation's total. A blank cell: no such rating was asked or answered.",
                 self.min_cell
             ),
         ]);

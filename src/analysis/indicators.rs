@@ -11,7 +11,7 @@ use crate::stats::descriptive::describe;
 use crate::stats::intervals::{mean_t, median_interval, welch, Interval};
 use crate::stats::weights::{weighted_describe, weighted_mean_interval};
 
-use super::tally::{ShareMethod, Tally};
+use super::tally::{suppressed_groups, ShareMethod, Tally};
 
 /// Where an estimate stands against its target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -137,7 +137,7 @@ pub fn indicator_evidence(
             let Some(q) = survey.codebook.question_index(&indicator.question) else {
                 continue;
             };
-            let waves: Vec<(usize, WaveEstimate)> = (0..survey.codebook.waves.len())
+            let mut waves: Vec<(usize, WaveEstimate)> = (0..survey.codebook.waves.len())
                 .filter_map(|w| {
                     let rows: Vec<usize> = (0..data.len())
                         .filter(|&i| {
@@ -146,10 +146,15 @@ pub fn indicator_evidence(
                         })
                         .collect();
                     estimate(survey, data, q, indicator, &rows, level)
-                        .filter(|e| e.n >= min_cell)
+                        .filter(|e| e.n > 0)
                         .map(|e| (w, e))
                 })
                 .collect();
+            // Small waves are left out, and beside a lone small one the next smallest, so that
+            // no wave's count follows from the question's total minus the waves shown.
+            let bases: Vec<(usize, u64)> = waves.iter().map(|(w, e)| (*w, e.n)).collect();
+            let hidden = suppressed_groups(&bases, min_cell);
+            waves.retain(|(w, _)| !hidden.contains(w));
             per_indicator.push((rec.id.clone(), indicator, waves));
         }
     }
@@ -504,7 +509,7 @@ pub fn evidence_table(evidence: &[IndicatorEvidence], only: &[&str], level: f64)
         table.rows.push(row);
     }
     table.footnotes.extend([
-        format!("Estimate: the latest wave with at least the minimum cell size of answers, with its {p} interval (t for means, Wilson for percentages, order statistics or Woodruff for medians); percentages are 0 to 100."),
+        format!("Estimate: the latest wave with at least the minimum cell size of answers (beside a lone small wave, the next smallest is left out too, so neither follows from a total), with its {p} interval (t for means, Wilson for percentages, order statistics or Woodruff for medians); percentages are 0 to 100."),
         "Status: met when the estimate is on the target's side; clearly below when the whole interval falls short; below otherwise. No data: no wave has enough answers.".into(),
         format!(
             "Change: latest minus first such wave (Welch for means, Newcombe for percentages, in points), with its {p} interval. The trend is better or worse only when the change's {:.2}% interval excludes zero (Bonferroni across the indicators, so that chance movements are not flagged), read in the indicator's direction.",

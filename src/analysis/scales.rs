@@ -74,6 +74,8 @@ pub fn scales(
             format!("{:.0}% upper", level * 100.0),
             ColumnKind::Float { decimals: 3 },
         );
+    let min_cell = codebook.privacy.min_cell;
+    let mut suppressed = false;
     let mut details = Vec::new();
     for set in sets {
         let rows: Vec<Vec<f64>> = (0..data.len())
@@ -98,7 +100,21 @@ pub fn scales(
                 }
             })
             .collect();
-        let Some(result) = cronbach_alpha(&rows, deletion, level) else {
+        let result = cronbach_alpha(&rows, deletion, level);
+        let base = result.as_ref().map_or(rows.len(), |r| r.n) as u64;
+        if base > 0 && base < min_cell {
+            summary.rows.push(vec![
+                Cell::Text(set.name.clone()),
+                Cell::Text(ids.join(", ")),
+                Cell::Suppressed,
+                Cell::Suppressed,
+                Cell::Suppressed,
+                Cell::Suppressed,
+            ]);
+            suppressed = true;
+            continue;
+        }
+        let Some(result) = result else {
             summary.rows.push(vec![
                 Cell::Text(set.name.clone()),
                 Cell::Text(ids.join(", ")),
@@ -142,6 +158,11 @@ pub fn scales(
         "Interval: Feldt's F-based {:.0}% interval. An empty alpha means the scale cannot be computed (fewer than two complete answers, or no variation).",
         level * 100.0
     ));
+    if suppressed {
+        summary.footnotes.push(format!(
+            "s = suppressed: fewer than {min_cell} respondents (privacy.min_cell); the scale's items are not shown either."
+        ));
+    }
     if data.weight.is_some() {
         summary.footnotes.push("Reliability counts respondents unweighted, as R's psych::alpha does: alpha describes how the items hang together in these answers, not a population estimate.".into());
     }

@@ -228,7 +228,33 @@ pub fn overview_of(survey: &Survey, data: &Responses) -> Table {
         }
     }
     add("all".into(), (0..data.units()).collect());
+    suppress_small_counts(&mut table, codebook.privacy.min_cell);
     table
+}
+
+/// Withholds the figures of roles below `min_cell`, and with them the total, from which a
+/// lone small role would follow as the total minus the roles shown.
+fn suppress_small_counts(table: &mut Table, min_cell: u64) {
+    let count = |row: &[Cell]| match row[1] {
+        Cell::Int(n) => n as u64,
+        _ => 0,
+    };
+    let withhold = |row: &mut Vec<Cell>| row[1..].fill(Cell::Suppressed);
+    let mut suppressed = false;
+    for row in &mut table.rows {
+        if count(row) < min_cell {
+            withhold(row);
+            suppressed = true;
+        }
+    }
+    if suppressed {
+        if let Some(total) = table.rows.last_mut() {
+            withhold(total);
+        }
+        table.footnotes.push(format!(
+            "s = suppressed: fewer than {min_cell} responses; the total is withheld with a small role, so that the role cannot be worked out from it."
+        ));
+    }
 }
 
 /// The tables of one section: likert items (one table per scale), choice items, numeric

@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 use crate::codebook::text::normalize;
 use crate::codebook::{Codebook, QuestionKind, Survey};
 use crate::error::{Error, Result};
+use crate::privacy::mask_contacts;
 use formats::{Layout, Platform, PlatformField};
 use mapfile::{Mapping, MetaDefaults};
 use mapping::{
@@ -610,7 +611,7 @@ pub fn parse_rows(
                 }
                 ColumnTarget::Quality(field) => {
                     if let Err(expected) = parse_quality(*field, value, &mut response.quality) {
-                        problem(&column.header, value, expected);
+                        problem(&column.header, &mask_contacts(value), expected);
                     }
                 }
                 ColumnTarget::Question(q) => {
@@ -636,7 +637,7 @@ pub fn parse_rows(
                     };
                     match result {
                         Ok(answer) => response.answers[*q] = answer,
-                        Err(e) => problem(&column.header, &e.value, e.expected),
+                        Err(e) => problem(&column.header, &mask_contacts(&e.value), e.expected),
                     }
                 }
                 ColumnTarget::Choice { question, option } => {
@@ -647,7 +648,7 @@ pub fn parse_rows(
                                 *set |= 1 << option;
                             }
                         }
-                        Err(e) => problem(&column.header, &e.value, e.expected),
+                        Err(e) => problem(&column.header, &mask_contacts(&e.value), e.expected),
                     }
                 }
             }
@@ -912,17 +913,19 @@ fn meta_header(columns: &[ColumnMapping], field: MetaField) -> String {
         .unwrap_or_default()
 }
 
+/// A row kept for the rejected-rows file: identifier columns left out, and contact details
+/// masked in every answer (metadata such as the respondent id is kept as written, so the row
+/// can be found and fixed).
 fn rejected(columns: &[ColumnMapping], fields: Vec<String>, reasons: Vec<Problem>) -> RejectedRow {
     let source_row = reasons.first().map_or(0, |r| r.row);
     let kept = fields
         .into_iter()
         .enumerate()
-        .filter(|(i, _)| {
-            columns
-                .get(*i)
-                .is_none_or(|c| c.target != ColumnTarget::Identifier)
+        .filter_map(|(i, field)| match columns.get(i).map(|c| &c.target) {
+            Some(ColumnTarget::Identifier) => None,
+            Some(ColumnTarget::Meta(_)) => Some(field),
+            _ => Some(mask_contacts(&field)),
         })
-        .map(|(_, f)| f)
         .collect();
     RejectedRow {
         source_row,
