@@ -151,9 +151,20 @@ impl<R: Read> Splitter<R> {
         }
     }
 
+    /// The buffered bytes, where the next record starts in them (call `next_start` first),
+    /// and whether the input ends with them: for a caller that reads a record in place.
+    pub fn window(&self) -> (&[u8], usize, bool) {
+        (&self.buffer[..self.filled], self.start, self.eof)
+    }
+
+    /// Marks the bytes before `end` (an index into `window`'s bytes) as read.
+    pub fn consume(&mut self, end: usize) {
+        self.start = end.clamp(self.start, self.filled);
+    }
+
     /// Moves the unsplit bytes to the front and reads more after them, growing the buffer
     /// when one record fills it.
-    fn refill(&mut self) -> Result<(), SplitError> {
+    pub fn refill(&mut self) -> Result<(), SplitError> {
         if self.start > 0 {
             self.buffer.copy_within(self.start..self.filled, 0);
             self.consumed += self.start as u64;
@@ -230,6 +241,32 @@ fn parse(data: &[u8], at: usize, eof: bool, record: &mut Record) -> Parsed {
     }
 }
 
+/// The field starting at `data[i]` and the index of the byte that ends it (a comma, CR, LF
+/// or the data's end); None when the data end inside it and more may come. A quoted field
+/// with a doubled quote, or bytes after its closing quote, is unescaped into `scratch`.
+pub fn next_field<'a>(
+    data: &'a [u8],
+    i: usize,
+    eof: bool,
+    scratch: &'a mut Vec<u8>,
+) -> Option<(&'a [u8], usize)> {
+    if data.get(i) == Some(&b'"') {
+        scratch.clear();
+        let (span, next) = quoted_field(data, i, eof, scratch)?;
+        let bytes = if span.unescaped { &scratch[..] } else { data };
+        return Some((&bytes[span.start as usize..span.end as usize], next));
+    }
+    let rest = data.get(i..).unwrap_or_default();
+    let end = i + rest
+        .iter()
+        .position(|b| matches!(b, b',' | b'\r' | b'\n'))
+        .unwrap_or(rest.len());
+    if end == data.len() && !eof {
+        return None;
+    }
+    Some((&data[i.min(end)..end], end))
+}
+
 /// The quoted field opening at `data[open]`, and the index of the byte that ends it (a comma,
 /// CR, LF or the data's end). None when the data end before the field does and more may come.
 fn quoted_field(
@@ -266,9 +303,9 @@ fn quoted_field(
     unescape_field(data, content, eof, unescaped)
 }
 
-/// csv-core's states inside a field that opened with a quote, byte by byte: a doubled quote
-/// is one quote, and bytes after the closing quote belong to the field up to the next comma
-/// or line end.
+/// csv-core's states inside a field that opened with a quote: a doubled quote is one quote,
+/// and bytes after the closing quote belong to the field up to the next comma or line end.
+/// The text between quotes is copied a run at a time, found with `memchr`.
 fn unescape_field(
     data: &[u8],
     content: usize,
@@ -277,30 +314,37 @@ fn unescape_field(
 ) -> Option<(Span, usize)> {
     let start = unescaped.len();
     let mut i = content;
-    let mut quoted = true;
-    while i < data.len() {
-        let b = data[i];
-        if quoted {
-            if b == b'"' {
-                match data.get(i + 1) {
-                    Some(b'"') => {
-                        unescaped.push(b'"');
-                        i += 2;
-                        continue;
-                    }
-                    None if !eof => return None,
-                    _ => quoted = false,
-                }
-            } else {
-                unescaped.push(b);
+    // Inside the quotes: up to each quote, then a doubled quote or the closing one.
+    loop {
+        let Some(q) = memchr::memchr(b'"', &data[i..]).map(|q| i + q) else {
+            if !eof {
+                return None;
             }
-        } else if matches!(b, b',' | b'\r' | b'\n') {
+            unescaped.extend_from_slice(&data[i..]);
+            i = data.len();
             break;
-        } else {
-            unescaped.push(b);
+        };
+        unescaped.extend_from_slice(&data[i..q]);
+        match data.get(q + 1) {
+            Some(b'"') => {
+                unescaped.push(b'"');
+                i = q + 2;
+            }
+            None if !eof => return None,
+            _ => {
+                i = q + 1;
+                break;
+            }
         }
-        i += 1;
     }
+    // After the closing quote: plain bytes up to the next comma or line end.
+    let rest = &data[i..];
+    let run = rest
+        .iter()
+        .position(|b| matches!(b, b',' | b'\r' | b'\n'))
+        .unwrap_or(rest.len());
+    unescaped.extend_from_slice(&rest[..run]);
+    i += run;
     if i == data.len() && !eof {
         return None;
     }

@@ -24,11 +24,11 @@ use crate::codebook::{QuestionKind, Survey};
 use crate::error::{Error, Result};
 use crate::ingest::formats::Platform;
 use crate::ingest::mapping::{Answer, ColumnTarget, MetaField, ValueMap};
-use crate::ingest::split::{Record, SplitError, Splitter};
+use crate::ingest::split::{next_field, Record, SplitError, Splitter};
 use crate::ingest::{parse_bytes, parse_meta, ImportOptions, Problem, Response, MAX_FIELD_BYTES};
 
 /// How much of the file is read to find its header, layout and encoding.
-const PREFIX: usize = 256 * 1024;
+const PREFIX: usize = 64 * 1024;
 /// Files smaller than this are best counted in one chunk: threads would cost more than they
 /// save.
 pub const MIN_PARALLEL: u64 = 4 << 20;
@@ -332,12 +332,12 @@ fn count_chunks(path: &Path, plan: &Plan, starts: &[u64], len: u64) -> Result<Op
 /// A cache of one column's distinct raw values and what they mean. Most cells are one byte
 /// (a Likert code) or empty, so those are looked up by their byte in a table; other short
 /// values are compared as packed integers rather than through `memcmp`, the last entry seen
-/// for each of 64 hash slots first (a pilot column has dozens of distinct values).
+/// for each of 1024 hash slots first (a select-all column has hundreds of distinct values).
 struct Cache<T> {
     /// Slot `b` for the one-byte value `b`, slot 256 for the empty value.
     bytes: Vec<Option<T>>,
     entries: Vec<(u128, Box<[u8]>, T)>,
-    recent: [u16; 64],
+    recent: Box<[u16; 1024]>,
 }
 
 impl<T: Copy> Cache<T> {
@@ -345,7 +345,7 @@ impl<T: Copy> Cache<T> {
         Cache {
             bytes: vec![None; 257],
             entries: Vec::new(),
-            recent: [u16::MAX; 64],
+            recent: Box::new([u16::MAX; 1024]),
         }
     }
 
@@ -360,7 +360,7 @@ impl<T: Copy> Cache<T> {
             return value;
         }
         let key = pack(raw);
-        let slot = (((key as u64) ^ (key >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58)
+        let slot = (((key as u64) ^ (key >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 54)
             as usize;
         let matches = |(k, long, _): &(u128, Box<[u8]>, T)| {
             *k == key && (raw.len() <= PACKED || **long == *raw)
@@ -426,6 +426,161 @@ fn split_failed(path: &Path, e: SplitError) -> Result<Option<Chunk>> {
     }
 }
 
+/// What a chunk's worker keeps from record to record: each column's cache of its distinct
+/// values, and the row being read.
+struct Reader<'a> {
+    plan: &'a Plan<'a>,
+    /// Per column: pilot (local index, fingerprint of its lower-case id), wave or role index.
+    meta: Vec<Cache<Option<(usize, u64)>>>,
+    level_caches: Vec<Cache<u8>>,
+    values: Vec<Cache<Option<Code>>>,
+    /// The row: each level question's level (0 missing), the other questions' codes.
+    levels: Vec<u8>,
+    codes: Vec<Code>,
+    id: Vec<u8>,
+    pilot: Option<(usize, u64)>,
+    wave: usize,
+    role: usize,
+    ok: bool,
+}
+
+impl<'a> Reader<'a> {
+    fn new(plan: &'a Plan<'a>) -> Reader<'a> {
+        let width = plan.actions.len();
+        let questions = plan.survey.codebook.questions.len();
+        Reader {
+            plan,
+            meta: (0..width).map(|_| Cache::new()).collect(),
+            level_caches: (0..width).map(|_| Cache::new()).collect(),
+            values: (0..width).map(|_| Cache::new()).collect(),
+            levels: vec![0; questions],
+            codes: vec![Code::Missing; questions],
+            id: Vec::new(),
+            pilot: None,
+            wave: 0,
+            role: 0,
+            ok: true,
+        }
+    }
+
+    fn start_row(&mut self) {
+        self.levels.fill(0);
+        self.codes.fill(Code::Missing);
+        self.id.clear();
+        (self.pilot, self.wave, self.role, self.ok) = (None, 0, 0, true);
+    }
+
+    /// Reads column `j`'s cell.
+    fn field(&mut self, j: usize, field: &[u8], pilots: &mut Vec<String>) {
+        let plan = self.plan;
+        match plan.actions[j] {
+            Action::Skip => {}
+            Action::Levels(q) => {
+                let level = self.level_caches[j].get_or(field, || level_code(plan, q, field));
+                self.ok &= level != INVALID_LEVEL;
+                self.levels[q] = level;
+            }
+            Action::Id => {
+                self.id.extend_from_slice(trim(field));
+                self.ok &= !self.id.is_empty();
+            }
+            Action::Meta(kind) => {
+                let found = self.meta[j].get_or(field, || meta_value(plan, kind, field, pilots));
+                match (kind, found) {
+                    (_, None) => self.ok = false,
+                    (MetaField::Pilot, Some(p)) => self.pilot = Some(p),
+                    (MetaField::Wave, Some((w, _))) => self.wave = w,
+                    (_, Some((r, _))) => self.role = r,
+                }
+            }
+            Action::Text(q) => {
+                if !trim(field).is_empty() {
+                    self.codes[q] = Code::Answered;
+                }
+            }
+            Action::Numeric(q) => match value_code(plan, q, field) {
+                Some(c) => self.codes[q] = c,
+                None => self.ok = false,
+            },
+            Action::Choices(q) => match self.values[j].get_or(field, || value_code(plan, q, field))
+            {
+                Some(c) => self.codes[q] = c,
+                None => self.ok = false,
+            },
+        }
+    }
+
+    /// Reads the record at `data[at..]` cell by cell as it finds them, without splitting it
+    /// first, when it is plain: one field per column and a respondent id. A one-byte or empty
+    /// rating cell, most of a survey export, is a table lookup.
+    fn plain_record(
+        &mut self,
+        data: &[u8],
+        at: usize,
+        eof: bool,
+        scratch: &mut Vec<u8>,
+        pilots: &mut Vec<String>,
+    ) -> Plain {
+        self.start_row();
+        let mut i = at;
+        for j in 0..self.plan.actions.len() {
+            if j > 0 {
+                match data.get(i) {
+                    Some(b',') => i += 1,
+                    None if !eof => return Plain::More,
+                    _ => return Plain::Other,
+                }
+            }
+            if let Action::Levels(_) = self.plan.actions[j] {
+                let one_byte = data.get(i + 1) == Some(&b',')
+                    && !matches!(data[i], b',' | b'"' | b'\r' | b'\n');
+                let slot = if one_byte {
+                    Some(data[i] as usize)
+                } else if data.get(i) == Some(&b',') {
+                    Some(256)
+                } else {
+                    None
+                };
+                if let Some(level) = slot.and_then(|s| self.level_caches[j].bytes[s]) {
+                    self.ok &= level != INVALID_LEVEL;
+                    if let Action::Levels(q) = self.plan.actions[j] {
+                        self.levels[q] = level;
+                    }
+                    i += usize::from(one_byte);
+                    continue;
+                }
+            }
+            let Some((field, next)) = next_field(data, i, eof, scratch) else {
+                return Plain::More;
+            };
+            self.field(j, field, pilots);
+            i = next;
+        }
+        if self.id.is_empty() {
+            return Plain::Other;
+        }
+        match data.get(i) {
+            Some(b'\r' | b'\n') => Plain::Record {
+                content: i,
+                end: i + 1,
+            },
+            None if eof => Plain::Record { content: i, end: i },
+            None => Plain::More,
+            Some(_) => Plain::Other,
+        }
+    }
+}
+
+/// How `Reader::plain_record` ended.
+enum Plain {
+    /// A record whose cells end at `content` and whose line ends at `end`.
+    Record { content: usize, end: usize },
+    /// The buffer ends inside the record.
+    More,
+    /// Not a plain record: the splitter and the general checks read it.
+    Other,
+}
+
 /// Counts the records that start in `start..end`, reading past `end` to finish the last.
 fn count_chunk(path: &Path, plan: &Plan, start: u64, end: u64) -> Result<Option<Chunk>> {
     let codebook = &plan.survey.codebook;
@@ -436,7 +591,6 @@ fn count_chunk(path: &Path, plan: &Plan, start: u64, end: u64) -> Result<Option<
     let width = plan.actions.len();
     let stride = plan.layout.width;
     let (waves, roles) = (codebook.waves.len(), codebook.roles.len());
-    let questions = codebook.questions.len();
     let mut chunk = Chunk {
         pilots: Vec::new(),
         counters: Vec::new(),
@@ -447,13 +601,14 @@ fn count_chunk(path: &Path, plan: &Plan, start: u64, end: u64) -> Result<Option<
         began_at: end,
         stopped_at: end,
     };
-    // Per column: pilot (local index, fingerprint of its lower-case id), wave or role index.
-    let mut meta: Vec<Cache<Option<(usize, u64)>>> = (0..width).map(|_| Cache::new()).collect();
-    let mut level_caches: Vec<Cache<u8>> = (0..width).map(|_| Cache::new()).collect();
-    let mut values: Vec<Cache<Option<Code>>> = (0..width).map(|_| Cache::new()).collect();
-    let mut levels = vec![0u8; questions];
-    let mut codes = vec![Code::Missing; questions];
+    // Fields are split at ASCII bytes, so they are all UTF-8 exactly when the record is. A
+    // record over the field limit may hold a field the in-memory path refuses.
+    let raw_ok = |raw: &[u8]| {
+        raw.len() <= MAX_FIELD_BYTES && (raw.is_ascii() || std::str::from_utf8(raw).is_ok())
+    };
+    let mut reader = Reader::new(plan);
     let mut record = Record::default();
+    let mut scratch = Vec::new();
     let mut first = true;
     loop {
         // The next record's offset; u64::MAX at the end of the file.
@@ -469,81 +624,60 @@ fn count_chunk(path: &Path, plan: &Plan, start: u64, end: u64) -> Result<Option<
             chunk.stopped_at = offset;
             break;
         }
-        let record = match splitter.next_record(&mut record) {
-            Ok(Some(fields)) => fields,
-            Ok(None) => break,
-            Err(e) => return split_failed(path, e),
+        let plain = loop {
+            let (data, at, eof) = splitter.window();
+            match reader.plain_record(data, at, eof, &mut scratch, &mut chunk.pilots) {
+                Plain::Record { content, end } => break Some((raw_ok(&data[at..content]), end)),
+                Plain::More => {
+                    if let Err(e) = splitter.refill() {
+                        return split_failed(path, e);
+                    }
+                }
+                Plain::Other => break None,
+            }
         };
-        let mut len = record.len();
-        // Fields are split at ASCII bytes, so they are all UTF-8 exactly when the record is.
-        // A record over the field limit may hold a field the in-memory path refuses.
-        let raw = record.raw();
-        if raw.len() > MAX_FIELD_BYTES || !raw.is_ascii() && std::str::from_utf8(raw).is_err() {
-            return Ok(None);
-        }
-        let blank = |f: &[u8]| trim(f).is_empty();
-        if len > width && record.iter().skip(width).all(blank) {
-            len = width;
-        }
-        if record.iter().take(len).all(blank) {
-            continue;
-        }
-        chunk.data_rows += 1;
-        if len != width {
-            chunk.rejected += 1;
-            continue;
-        }
-        levels.fill(0);
-        codes.fill(Code::Missing);
-        let mut ok = true;
-        let (mut pilot, mut wave, mut role) = (None, 0usize, 0usize);
-        let mut id: &[u8] = b"";
-        for (j, field) in record.iter().enumerate().take(width) {
-            match plan.actions[j] {
-                Action::Skip => {}
-                Action::Levels(q) => {
-                    let level = level_caches[j].get_or(field, || level_code(plan, q, field));
-                    ok &= level != INVALID_LEVEL;
-                    levels[q] = level;
-                }
-                Action::Id => {
-                    id = trim(field);
-                    ok &= !id.is_empty();
-                }
-                Action::Meta(kind) => {
-                    let pilots = &mut chunk.pilots;
-                    let found = meta[j].get_or(field, || meta_value(plan, kind, field, pilots));
-                    match (kind, found) {
-                        (_, None) => ok = false,
-                        (MetaField::Pilot, Some(p)) => pilot = Some(p),
-                        (MetaField::Wave, Some((w, _))) => wave = w,
-                        (_, Some((r, _))) => role = r,
-                    }
-                }
-                Action::Text(q) => {
-                    if !trim(field).is_empty() {
-                        codes[q] = Code::Answered;
-                    }
-                }
-                Action::Numeric(q) | Action::Choices(q) => {
-                    let code = match plan.actions[j] {
-                        Action::Numeric(_) => value_code(plan, q, field),
-                        _ => values[j].get_or(field, || value_code(plan, q, field)),
-                    };
-                    match code {
-                        Some(c) => codes[q] = c,
-                        None => ok = false,
-                    }
-                }
+        if let Some((raw_ok, end)) = plain {
+            if !raw_ok {
+                return Ok(None);
+            }
+            splitter.consume(end);
+            chunk.data_rows += 1;
+        } else {
+            let record = match splitter.next_record(&mut record) {
+                Ok(Some(fields)) => fields,
+                Ok(None) => break,
+                Err(e) => return split_failed(path, e),
+            };
+            if !raw_ok(record.raw()) {
+                return Ok(None);
+            }
+            let mut len = record.len();
+            let blank = |f: &[u8]| trim(f).is_empty();
+            if len > width && record.iter().skip(width).all(blank) {
+                len = width;
+            }
+            if record.iter().take(len).all(blank) {
+                continue;
+            }
+            chunk.data_rows += 1;
+            if len != width {
+                chunk.rejected += 1;
+                continue;
+            }
+            reader.start_row();
+            for (j, field) in record.iter().enumerate().take(width) {
+                reader.field(j, field, &mut chunk.pilots);
             }
         }
-        let Some((pilot, pilot_key)) = pilot.filter(|_| ok) else {
+        let Some((pilot, pilot_key)) = reader.pilot.filter(|_| reader.ok) else {
             chunk.rejected += 1;
             continue;
         };
+        let (wave, role) = (reader.wave, reader.role);
         chunk
             .fingerprints
-            .push(fingerprint(pilot_key ^ wave as u64, id));
+            .push(fingerprint(pilot_key ^ wave as u64, &reader.id));
+        let (levels, codes) = (&mut reader.levels, &mut reader.codes);
         for (gate, gated) in &plan.gates {
             if levels[*gate] != 2 {
                 for &q in gated {
