@@ -300,6 +300,12 @@ fn a_filtered_summary_of_a_small_pilot_withholds_its_counts() {
     }
     let (_, ratings) = &tables[1];
     assert_eq!(ratings[0]["Base n"], "suppressed");
+    let table = run(&ws, &["summary", "--pilot", "P03", "-q", "L06"]);
+    assert!(
+        table.contains("Summary of responses (their number withheld as too small to show)"),
+        "{table}"
+    );
+    assert!(!table.contains("Summary of 3 responses"), "{table}");
 }
 
 #[test]
@@ -427,6 +433,16 @@ fn the_report_and_its_charts_show_no_small_group() {
             "heat map, {rec}: {with_data:?}"
         );
     }
+    // The data-quality section: a question asked only of the 3 employers shows no count.
+    let e04 = sheets
+        .iter()
+        .flat_map(|(_, rows)| rows)
+        .find(|r| r.first().is_some_and(|c| c == "E04"))
+        .expect("E04 in the missing-answers table");
+    assert!(
+        e04[2..].iter().all(|c| c == "suppressed"),
+        "data quality, E04: {e04:?}"
+    );
     // Chart descriptions carry their figures in words: no count for a small group.
     for chart in std::fs::read_dir(out.join("charts")).unwrap() {
         let path = chart.unwrap().path();

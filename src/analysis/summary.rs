@@ -232,6 +232,15 @@ pub fn overview_of(survey: &Survey, data: &Responses) -> Table {
     table
 }
 
+/// Whether `overview_of` withheld its total, which anything else showing the count of
+/// responses in scope must then withhold too.
+pub fn total_withheld(overview: &Table) -> bool {
+    overview
+        .rows
+        .last()
+        .is_some_and(|row| matches!(row.get(1), Some(Cell::Suppressed)))
+}
+
 /// Withholds the figures of roles below `min_cell`, and with them the total, from which a
 /// lone small role would follow as the total minus the roles shown.
 fn suppress_small_counts(table: &mut Table, min_cell: u64) {

@@ -301,9 +301,14 @@ fn summarize_responses(
             filters.push(format!("{name} = {}", values.join(" or ")));
         }
     }
+    // The count would give away the small group the overview withholds with its total.
+    let responses = if summary::total_withheld(&tables[0]) {
+        "responses (their number withheld as too small to show)".to_string()
+    } else {
+        format!("{} responses", data.len())
+    };
     let heading = format!(
-        "Summary of {} responses ({source}); codebook {} v{}{}",
-        data.len(),
+        "Summary of {responses} ({source}); codebook {} v{}{}",
         codebook.title,
         codebook.version,
         if filters.is_empty() {

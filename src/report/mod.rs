@@ -16,7 +16,7 @@ use crate::analysis::scorecard::{inconsistencies, scorecard_table};
 use crate::analysis::summary::{
     overview, section_tables, IntervalOptions, Section as QuestionSection, SummaryOptions,
 };
-use crate::analysis::tally::{weighting_note, ShareMethod};
+use crate::analysis::tally::{suppressed_groups, weighting_note, ShareMethod};
 use crate::codebook::Survey;
 use crate::dataset::Dataset;
 use crate::render::report::{Block, Report, Section};
@@ -357,13 +357,44 @@ fn quality_blocks(inputs: &Inputs) -> Vec<Block> {
         "{} file(s): {accepted} rows accepted, {rejected} rejected (each rejected row is listed with its reason in reports/rejected/). Identifier columns are dropped when a file is read; their values are never stored.",
         inputs.imports.len()
     ));
+    let min_cell = inputs.survey.codebook.privacy.min_cell;
+    // A file usually holds one pilot, wave and role: its row count is that group's size.
+    let accepted: Vec<(usize, u64)> = inputs
+        .imports
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.rows_accepted > 0)
+        .map(|(r, i)| (r, i.rows_accepted as u64))
+        .collect();
+    let hidden = suppressed_groups(&accepted, min_cell);
+    for &r in &hidden {
+        imports.rows[r][4] = Cell::Suppressed;
+    }
+    if !hidden.is_empty() {
+        imports.footnotes.push(format!("s = suppressed: fewer than {min_cell} rows accepted (a file usually holds one pilot, wave and role), or the next smallest beside a lone small one."));
+    }
     let missing = crate::analysis::quality::quality(
         inputs.survey,
         inputs.data,
         crate::analysis::quality::QualityRules::default(),
     )
     .into_iter()
-    .next();
+    .next()
+    .map(|mut table| {
+        let mut withheld = false;
+        for row in &mut table.rows {
+            if matches!(row[2], Cell::Int(n) if n > 0 && (n as u64) < min_cell) {
+                row[2..].fill(Cell::Suppressed);
+                withheld = true;
+            }
+        }
+        if withheld {
+            table.footnotes.push(format!(
+                "s = suppressed: asked of fewer than {min_cell} respondents."
+            ));
+        }
+        table
+    });
     let mut blocks = vec![Block::Table(imports)];
     blocks.extend(missing.map(Block::Table));
     blocks
