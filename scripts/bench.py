@@ -104,12 +104,22 @@ def run_peer(name, path, out):
 
 
 def duckdb_store(db, path, items, job):
-    """DuckDB's own store: `create` loads the CSV into a table (CREATE TABLE AS), `query` runs
-    the job over that table, per column (its faster form over a table)."""
+    """DuckDB's own store: `create` loads the CSV into a table (CREATE TABLE AS); `unpivot` and
+    `per-column` run the job over that table in either form."""
     import duckdb
     con = duckdb.connect(db)
     if job == "create":
         con.sql(f"CREATE TABLE responses AS SELECT * FROM read_csv('{path}')")
+        return
+    cols = ", ".join(items)
+    if job == "unpivot":
+        con.sql(f"""
+        WITH long AS (SELECT pilot_id, item, value FROM (
+            UNPIVOT (SELECT pilot_id, {cols} FROM responses) ON {cols} INTO NAME item VALUE value))
+        SELECT pilot_id, item, count(*), avg(value), stddev_samp(value), median(value),
+               {", ".join(f"count(*) FILTER (WHERE value = {k})" for k in range(1, LEVELS + 1))},
+               avg(CASE WHEN value >= 4 THEN 1.0 ELSE 0.0 END)
+        FROM long GROUP BY ALL ORDER BY ALL""").fetchall()
         return
     aggs = []
     for c in items:
@@ -155,15 +165,14 @@ def check_agreement(mine, peer_file, name):
 
 # --- timing ------------------------------------------------------------------------------
 def timed(cmd, stdout=subprocess.DEVNULL, cwd=None):
+    start = time.perf_counter()  # /usr/bin/time's wall clock has 10 ms steps
     r = subprocess.run(["/usr/bin/time", "-v", *cmd], stdout=stdout, stderr=subprocess.PIPE, text=True, cwd=cwd)
+    secs = time.perf_counter() - start
     if r.returncode != 0:
         sys.exit(f"failed: {' '.join(cmd)}\n{r.stderr[-2000:]}")
     err = r.stderr
     def field(name):
         return re.search(re.escape(name) + r": (.*)", err).group(1).strip()
-    wall = field("Elapsed (wall clock) time (h:mm:ss or m:ss)")
-    parts = [float(p) for p in wall.split(":")]
-    secs = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
     cpu = float(field("User time (seconds)")) + float(field("System time (seconds)"))
     rss = int(field("Maximum resident set size (kbytes)")) / 1024
     return secs, cpu, rss, r.stdout
@@ -268,7 +277,8 @@ def main():
         queries = bench({
             "mctrack summary --by pilot (store)": (stored, ws, None),
             "mctrack summary --by pilot (store, rows read back)": (stored + ["--in-memory"], ws, None),
-            "duckdb per-column query over its table": ([sys.executable, me, "--duck", db, path, "query"], None, None),
+            "duckdb UNPIVOT query over its table": ([sys.executable, me, "--duck", db, path, "unpivot"], None, None),
+            "duckdb per-column query over its table": ([sys.executable, me, "--duck", db, path, "per-column"], None, None),
         }, args.runs)
         report.append(f"\n## The store, {rows:,} rows\n\nThe summary from the store agreed with the summary of the file.\n\n"
                       "| job | tool | wall s | CPU s | peak MiB |\n|---|---|---|---|---|")
@@ -276,10 +286,11 @@ def main():
             for name, (w, c, r) in res.items():
                 report.append(f"| {job} | {name} | {w:.3f} | {c:.2f} | {r:.0f} |")
         mi, di = imports["mctrack import"][0], imports["duckdb CREATE TABLE AS read_csv"][0]
-        ms, ds = queries["mctrack summary --by pilot (store)"][0], queries["duckdb per-column query over its table"][0]
+        ms = queries["mctrack summary --by pilot (store)"][0]
+        ds = min(queries[k][0] for k in queries if k.startswith("duckdb"))
         report.append(f"\nImport / DuckDB CREATE TABLE AS = **{mi / di:.2f}** (target <= 0.5); "
-                      f"summary from the store / DuckDB over its table = **{ms / ds:.3f}** (target <= 0.25).\n")
-        print("\n".join(report[-8:]), flush=True)
+                      f"summary from the store / DuckDB's faster query over its table = **{ms / ds:.3f}** (target <= 0.25).\n")
+        print("\n".join(report[-9:]), flush=True)
 
     if not args.no_growth:
         report.append("\n## Growth (mctrack summary --by pilot)\n\n| rows | items | MiB | wall s | CPU s | peak MiB | s per million cells |\n|---|---|---|---|---|---|---|")
