@@ -302,7 +302,7 @@ fn a_filtered_summary_of_a_small_pilot_withholds_its_counts() {
     assert_eq!(ratings[0]["Base n"], "suppressed");
     let table = run(&ws, &["summary", "--pilot", "P03", "-q", "L06"]);
     assert!(
-        table.contains("Summary of responses (their number withheld as too small to show)"),
+        table.contains("; how many is withheld as too few to show); codebook"),
         "{table}"
     );
     assert!(!table.contains("Summary of 3 responses"), "{table}");

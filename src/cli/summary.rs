@@ -303,12 +303,12 @@ fn summarize_responses(
     }
     // The count would give away the small group the overview withholds with its total.
     let responses = if summary::total_withheld(&tables[0]) {
-        "responses (their number withheld as too small to show)".to_string()
+        format!("responses ({source}; how many is withheld as too few to show)")
     } else {
-        format!("{} responses", data.len())
+        format!("{} responses ({source})", data.len())
     };
     let heading = format!(
-        "Summary of {responses} ({source}); codebook {} v{}{}",
+        "Summary of {responses}; codebook {} v{}{}",
         codebook.title,
         codebook.version,
         if filters.is_empty() {
