@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::types::Value;
+use rusqlite::types::{Value, ValueRef};
 use rusqlite::{
     params, params_from_iter, Connection, ErrorCode, OptionalExtension, TransactionBehavior,
 };
@@ -512,10 +512,17 @@ impl Store {
                 *answer = Answer::Missing;
             }
             for &(q, slot) in &question_slots {
-                let value: Value = row.get(slot).map_err(|e| self.error(e))?;
-                response.answers[q] = decoders[q].decode(&value).ok_or_else(|| {
+                let value = row.get_ref(slot).map_err(|e| self.error(e))?;
+                response.answers[q] = decoders[q].decode(value).ok_or_else(|| {
+                    let value = match value {
+                        ValueRef::Integer(i) => i.to_string(),
+                        ValueRef::Real(x) => x.to_string(),
+                        ValueRef::Text(t) => format!("\"{}\"", String::from_utf8_lossy(t)),
+                        ValueRef::Null => "nothing".into(),
+                        ValueRef::Blob(_) => "a blob".into(),
+                    };
                     Error::Invalid(format!(
-                        "the store holds {value:?} for question {} of response {} (pilot {}), which the codebook {} does not define; re-import with the codebook it was imported with, or remove that import",
+                        "the store holds {value} for question {} of response {} (pilot {}), which the codebook {} does not define; re-import with the codebook it was imported with, or remove that import",
                         codebook.questions[q].id,
                         response.respondent_id,
                         response.pilot,
@@ -655,23 +662,22 @@ fn push_response_values(
 /// Turns a stored value back into an answer under the current codebook.
 struct Decoder {
     kind: QuestionKind,
-    /// Stored code (scale code or option code) to 1-based level.
+    /// Likert: each level's scale code, in order (a short list, searched without hashing).
+    scale: Vec<i64>,
+    /// Single and multi-select: option code to 1-based level.
     codes: HashMap<String, u8>,
 }
 
 impl Decoder {
     fn new(codebook: &Codebook, question: &crate::codebook::Question) -> Decoder {
-        let codes = match question.kind {
+        let scale = match question.kind {
             QuestionKind::Likert => codebook
                 .scale_of(question)
-                .map(|s| {
-                    s.levels
-                        .iter()
-                        .enumerate()
-                        .map(|(i, l)| (l.code.to_string(), (i + 1) as u8))
-                        .collect()
-                })
+                .map(|s| s.levels.iter().map(|l| l.code).collect())
                 .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        let codes = match question.kind {
             QuestionKind::Single | QuestionKind::Multi => question
                 .options
                 .iter()
@@ -682,29 +688,34 @@ impl Decoder {
         };
         Decoder {
             kind: question.kind,
+            scale,
             codes,
         }
     }
 
-    fn decode(&self, value: &Value) -> Option<Answer> {
+    /// A stored value as an answer, read in place (no copy of a text value).
+    fn decode(&self, value: ValueRef) -> Option<Answer> {
         match (self.kind, value) {
-            (_, Value::Null) => Some(Answer::Missing),
-            (QuestionKind::Likert, Value::Integer(code)) => {
-                self.codes.get(&code.to_string()).map(|l| Answer::Level(*l))
-            }
-            (QuestionKind::YesNo, Value::Integer(v @ 0..=1)) => Some(Answer::Level(*v as u8 + 1)),
-            (QuestionKind::Single, Value::Text(code)) => {
-                self.codes.get(code).map(|l| Answer::Level(*l))
-            }
-            (QuestionKind::Multi, Value::Text(codes)) => {
+            (_, ValueRef::Null) => Some(Answer::Missing),
+            (QuestionKind::Likert, ValueRef::Integer(code)) => self
+                .scale
+                .iter()
+                .position(|c| *c == code)
+                .map(|i| Answer::Level(i as u8 + 1)),
+            (QuestionKind::YesNo, ValueRef::Integer(v @ 0..=1)) => Some(Answer::Level(v as u8 + 1)),
+            (QuestionKind::Single, ValueRef::Text(code)) => std::str::from_utf8(code)
+                .ok()
+                .and_then(|code| self.codes.get(code))
+                .map(|l| Answer::Level(*l)),
+            (QuestionKind::Multi, ValueRef::Text(codes)) => {
                 let mut set = 0u64;
-                for code in codes.split(';') {
+                for code in std::str::from_utf8(codes).ok()?.split(';') {
                     set |= 1 << (self.codes.get(code)? - 1);
                 }
                 Some(Answer::Choices(set))
             }
-            (QuestionKind::Numeric, Value::Real(x)) => Some(Answer::Number(*x)),
-            (QuestionKind::Numeric, Value::Integer(x)) => Some(Answer::Number(*x as f64)),
+            (QuestionKind::Numeric, ValueRef::Real(x)) => Some(Answer::Number(x)),
+            (QuestionKind::Numeric, ValueRef::Integer(x)) => Some(Answer::Number(x as f64)),
             _ => None,
         }
     }
