@@ -16,18 +16,23 @@ use crate::analysis::counts::{CellKey, Counts, Slots};
 use crate::codebook::{Codebook, QuestionKind};
 
 /// The layout the counters follow, as a string two codebooks share exactly when their
-/// counters line up.
+/// counters line up and the stored codes mean the same levels (so that a codebook whose
+/// codes changed is read through the rows, which say which stored code it lacks).
 pub fn layout_signature(codebook: &Codebook) -> String {
     let mut parts = vec![codebook.waves.join(","), codebook.roles.join(",")];
     for q in &codebook.questions {
-        let size = match q.kind {
-            QuestionKind::Likert | QuestionKind::Single | QuestionKind::YesNo => {
-                codebook.level_labels(q).len()
+        let codes: Vec<String> = match q.kind {
+            QuestionKind::Likert => codebook
+                .scale_of(q)
+                .map(|s| s.levels.iter().map(|l| l.code.to_string()).collect())
+                .unwrap_or_default(),
+            QuestionKind::Single | QuestionKind::Multi => {
+                q.options.iter().map(|o| o.code.clone()).collect()
             }
-            QuestionKind::Multi => q.options.len(),
-            QuestionKind::Text | QuestionKind::Numeric => 0,
+            QuestionKind::YesNo => vec!["0".into(), "1".into()],
+            QuestionKind::Text | QuestionKind::Numeric => Vec::new(),
         };
-        parts.push(format!("{}:{:?}:{size}", q.id, q.kind));
+        parts.push(format!("{}:{:?}:{}", q.id, q.kind, codes.join(";")));
     }
     parts.join("\n")
 }
