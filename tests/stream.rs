@@ -143,6 +143,43 @@ fn generated_data_summarises_the_same_streamed_or_in_memory() {
 }
 
 #[test]
+fn a_respondent_repeated_in_another_chunk_is_found() {
+    let ws = TestWorkspace::new();
+    let csv = ws.path().join("big.csv");
+    ws.cmd()
+        .args([
+            "sample", "--rows", "30000", "--items", "12", "--seed", "9", "-o",
+        ])
+        .arg(&csv)
+        .assert()
+        .success();
+    // Over 4 MiB, so counted in two chunks; the first response again at the very end.
+    let mut text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.len() > 4 << 20);
+    let first = text.lines().nth(1).unwrap().to_string();
+    text.push_str(&first);
+    text.push('\n');
+    std::fs::write(&csv, text).unwrap();
+    let codebook = ws.path().join("big.codebook.toml");
+    let args = [
+        "--codebook",
+        codebook.to_str().unwrap(),
+        csv.to_str().unwrap(),
+        "--by",
+        "pilot",
+        "--format",
+        "csv",
+    ];
+    same_both_ways(&ws, &args);
+    let streamed = ws.cmd().arg("summary").args(args).output().unwrap();
+    assert!(
+        stderr_of(&streamed).contains("1 invalid row(s) left out"),
+        "{}",
+        stderr_of(&streamed)
+    );
+}
+
+#[test]
 fn the_committed_benchmark_codebook_is_the_generated_one() {
     let committed = std::fs::read_to_string(Path::new(REPO).join("benches/codebook.toml")).unwrap();
     assert_eq!(committed, mctrack::sample::wide::codebook_text(40));

@@ -95,6 +95,7 @@ struct Chunk {
     pilots: Vec<String>,
     counters: Vec<u64>,
     numbers: Vec<(usize, u32, u64, f64)>,
+    /// Of each accepted row's respondent, sorted (by the chunk's own thread).
     fingerprints: Vec<u64>,
     data_rows: usize,
     rejected: usize,
@@ -235,12 +236,13 @@ pub fn count_file(
     let Some(chunks) = chunks else {
         return Ok(None);
     };
-    let mut fingerprints: Vec<u64> = chunks
-        .iter()
-        .flat_map(|c| c.fingerprints.iter().copied())
-        .collect();
-    fingerprints.sort_unstable();
-    if fingerprints.windows(2).any(|w| w[0] == w[1]) {
+    let repeated = chunks.iter().enumerate().any(|(i, chunk)| {
+        chunk.fingerprints.windows(2).any(|w| w[0] == w[1])
+            || chunks[i + 1..]
+                .iter()
+                .any(|later| share_any(&chunk.fingerprints, &later.fingerprints))
+    });
+    if repeated {
         return Ok(None);
     }
     let mut streamed = Streamed {
@@ -280,6 +282,19 @@ pub fn count_file(
         }
     }
     Ok(Some(streamed))
+}
+
+/// Whether two sorted lists have a value in common, in one pass over both.
+fn share_any(a: &[u64], b: &[u64]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
 }
 
 /// The offset just past the first newline at or after `from`, if any.
@@ -715,6 +730,7 @@ fn count_chunk(path: &Path, plan: &Plan, start: u64, end: u64) -> Result<Option<
             }
         }
     }
+    chunk.fingerprints.sort_unstable();
     Ok(Some(chunk))
 }
 
