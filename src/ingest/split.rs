@@ -6,8 +6,10 @@
 //! the streaming summary's time: survey exports are mostly one-byte rating codes, so the
 //! splitter checks a field's first byte, finds its end in a short loop, and jumps over quoted
 //! free text with `memchr`. A field is a span of the read buffer; only a quoted field with a
-//! doubled quote, or with bytes after its closing quote, is copied out and unescaped.
-//! `tests/stream.rs` checks it against the csv crate on arbitrary bytes.
+//! doubled quote, or with bytes after its closing quote, is copied out and unescaped. The
+//! streaming summary reads a plain record's cells in place with `next_field` and splits any
+//! other with `Splitter::next_record`. `tests/stream.rs` checks the splitter against the csv
+//! crate on arbitrary bytes.
 
 use std::io::{self, Read};
 
@@ -56,7 +58,7 @@ impl From<io::Error> for SplitError {
     }
 }
 
-/// A record split from the buffer: the fields' bytes, and whether all were ASCII.
+/// A record split from the buffer: its fields' bytes, and the record as it stands in the file.
 pub struct Fields<'a> {
     buffer: &'a [u8],
     record: &'a Record,
