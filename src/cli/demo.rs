@@ -34,9 +34,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
         &crate::ingest::ImportOptions::default(),
         &mut store,
         &[sample],
-        Mode::SkipInvalid,
-        &workspace.reports.join("rejected"),
-        true,
+        &super::import::HowToImport {
+            mode: Mode::SkipInvalid,
+            rejects_dir: workspace.reports.join("rejected"),
+            brief: true,
+            batch_rows: None,
+        },
     )?;
     println!(
         "Imported the synthetic sample: {} files, {} imported now, {} already imported; {} responses stored now, {} row(s) rejected.\n",

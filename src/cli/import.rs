@@ -25,9 +25,18 @@ pub struct Args {
     /// Folder for rejected-rows files [default: the workspace's reports/rejected].
     #[arg(long, value_name = "DIR")]
     rejects: Option<PathBuf>,
+    /// Check and store every CSV file this many rows at a time, as files over 16 MiB are
+    /// (for checking that batches store exactly what a whole file does).
+    #[arg(long, hide = true, value_name = "ROWS")]
+    batch_rows: Option<usize>,
     #[command(flatten)]
     input: InputArgs,
 }
+
+/// A CSV export this large is checked and stored a batch of rows at a time, so that an
+/// import holds one batch rather than every row as text.
+const BATCH_FROM_BYTES: usize = 16 << 20;
+const BATCH_ROWS: usize = 20_000;
 
 /// Check survey exports as an import would, including against what is stored; write nothing.
 ///
@@ -59,9 +68,12 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
         &options,
         &mut store,
         &args.paths,
-        mode,
-        &rejects_dir,
-        false,
+        &HowToImport {
+            mode,
+            rejects_dir,
+            brief: false,
+            batch_rows: args.batch_rows,
+        },
     )?;
     finish(tally)
 }
@@ -212,17 +224,25 @@ impl Tally {
 }
 
 /// Imports every CSV file under `paths`, each in its own transaction.
+/// How `import_all` stores files: the mode, where rejected rows go, whether to leave out the
+/// line for each clean file, and the batch size forced for every CSV file (None: by size).
+pub struct HowToImport {
+    pub mode: Mode,
+    pub rejects_dir: PathBuf,
+    pub brief: bool,
+    pub batch_rows: Option<usize>,
+}
+
 pub fn import_all(
     survey: &Survey,
     options: &ImportOptions,
     store: &mut Store,
     paths: &[PathBuf],
-    mode: Mode,
-    rejects_dir: &Path,
-    brief: bool,
+    how: &HowToImport,
 ) -> anyhow::Result<Tally> {
+    let mode = how.mode;
     let mut tally = Tally {
-        brief,
+        brief: how.brief,
         ..Tally::default()
     };
     let files = ingest::collect_input_files(paths)?;
@@ -237,10 +257,31 @@ pub fn import_all(
             progress.done();
             continue;
         }
-        let parsed = ingest::parse_bytes(&file, &bytes, survey, options);
-        progress.suspend(|| report_parse(&parsed));
-        let outcome = store.import(&parsed, &survey.codebook, mode)?;
-        progress.suspend(|| tally.record(&parsed, outcome, Some(rejects_dir)))?;
+        let rows = how
+            .batch_rows
+            .or((bytes.len() >= BATCH_FROM_BYTES).then_some(BATCH_ROWS));
+        let batched =
+            rows.and_then(|rows| ingest::Batches::open(&file, &bytes, survey, options, rows));
+        let (parsed, outcome, late_warnings) = match batched {
+            Some((first, mut batches)) => {
+                // The batches hold the file's text; its bytes are no longer needed.
+                drop(bytes);
+                progress.suspend(|| report_parse(&first));
+                let mut more = || batches.next_batch(survey);
+                let outcome = store.import_batches(&first, &mut more, &survey.codebook, mode)?;
+                (first, outcome, batches.finish())
+            }
+            None => {
+                let parsed = ingest::parse_bytes(&file, &bytes, survey, options);
+                progress.suspend(|| report_parse(&parsed));
+                let outcome = store.import(&parsed, &survey.codebook, mode)?;
+                (parsed, outcome, Vec::new())
+            }
+        };
+        for warning in late_warnings {
+            progress.suspend(|| eprintln!("warning: {}: {warning}", parsed.display_name));
+        }
+        progress.suspend(|| tally.record(&parsed, outcome, Some(&how.rejects_dir)))?;
         progress.done();
     }
     Ok(tally)

@@ -153,6 +153,25 @@ pub struct ParsedFile {
 }
 
 impl ParsedFile {
+    /// A file's description without its rows, for a batch of them.
+    fn shell(&self) -> ParsedFile {
+        ParsedFile {
+            path: self.path.clone(),
+            display_name: self.display_name.clone(),
+            sha256: self.sha256.clone(),
+            encoding: self.encoding,
+            platform: self.platform,
+            delimiter: self.delimiter,
+            header_rows: self.header_rows,
+            respondent_id_header: self.respondent_id_header.clone(),
+            columns: Vec::new(),
+            responses: Vec::new(),
+            rejected: Vec::new(),
+            file_problems: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
     /// Headers of the columns dropped as identifiers.
     pub fn dropped_identifiers(&self) -> Vec<&str> {
         self.columns
@@ -354,6 +373,131 @@ pub fn parse_bytes(
     parsed
 }
 
+/// A large CSV export checked a batch of rows at a time, with the same `parse_rows` as a
+/// whole file and the duplicate check carried across batches, so that an import holds one
+/// batch of rows rather than the whole file as strings. Each batch is a `ParsedFile` of its
+/// rows, numbered as in the whole file.
+pub struct Batches {
+    records: csv::StringRecordsIntoIter<std::io::Cursor<String>>,
+    header: Vec<String>,
+    /// The row number of the next record (the header is row 1).
+    next_row: usize,
+    batch_rows: usize,
+    state: RowState,
+    shell: ParsedFile,
+    options: ImportOptions,
+}
+
+impl Batches {
+    /// The first batch of `bytes` and the rest to come; None when the file is not for
+    /// batches (a workbook, another encoding than UTF-8, more than one header row, a file
+    /// refused as a whole or with no response in its first batch), and must be read whole.
+    pub fn open(
+        path: &Path,
+        bytes: &[u8],
+        survey: &Survey,
+        options: &ImportOptions,
+        batch_rows: usize,
+    ) -> Option<(ParsedFile, Batches)> {
+        if formats::xlsx::is_workbook(bytes) || formats::xlsx::has_workbook_name(path) {
+            return None;
+        }
+        let decoded = decode::decode(bytes).ok()?;
+        if !matches!(decoded.encoding, "UTF-8" | "UTF-8 with BOM") || decoded.warning.is_some() {
+            return None;
+        }
+        let delimiter = sniff_delimiter(&decoded.text);
+        let mut records = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(std::io::Cursor::new(decoded.text))
+            .into_records();
+        let header: Vec<String> = records.next()?.ok()?.iter().map(str::to_string).collect();
+        let display_name = display_path(path);
+        let shell = ParsedFile {
+            path: path.to_path_buf(),
+            display_name,
+            sha256: sha256_hex(bytes),
+            encoding: decoded.encoding,
+            platform: Platform::Generic,
+            delimiter: delimiter as char,
+            header_rows: 1,
+            respondent_id_header: String::new(),
+            columns: Vec::new(),
+            responses: Vec::new(),
+            rejected: Vec::new(),
+            file_problems: Vec::new(),
+            warnings: Vec::new(),
+        };
+        let mut batches = Batches {
+            records,
+            header,
+            next_row: 2,
+            batch_rows: batch_rows.max(1),
+            state: RowState::default(),
+            shell,
+            options: options.clone(),
+        };
+        let first = batches.next_batch(survey)?;
+        let whole =
+            first.header_rows == 1 && first.file_problems.is_empty() && !first.responses.is_empty();
+        if !whole {
+            return None;
+        }
+        // Later batches are read as the platform the first one was found to be.
+        batches.options.format = Some(first.platform);
+        batches.shell.platform = first.platform;
+        Some((first, batches))
+    }
+
+    /// The next batch of rows; None after the last. A row the CSV reader cannot read gives a
+    /// batch with that file problem, as reading the whole file would.
+    pub fn next_batch(&mut self, survey: &Survey) -> Option<ParsedFile> {
+        let mut rows = vec![self.header.clone()];
+        let first_row = self.next_row;
+        let mut parsed = self.shell.shell();
+        for record in self.records.by_ref().take(self.batch_rows) {
+            match record {
+                Ok(r) => rows.push(r.iter().map(str::to_string).collect()),
+                Err(e) => {
+                    parsed.file_problems.push(Problem::new(
+                        &parsed.display_name,
+                        self.next_row,
+                        "",
+                        &e.to_string(),
+                        "a well-formed CSV row",
+                    ));
+                    self.batch_rows = 0;
+                    return Some(parsed);
+                }
+            }
+            self.next_row += 1;
+        }
+        if rows.len() == 1 {
+            return None;
+        }
+        let options = &self.options;
+        parse_rows_in(
+            &mut parsed,
+            rows,
+            survey,
+            options,
+            &mut self.state,
+            first_row - 2,
+        );
+        Some(parsed)
+    }
+
+    /// The warnings that need every batch read: answers discarded for want of consent.
+    pub fn finish(&self) -> Vec<String> {
+        let mut last = self.shell.shell();
+        last.header_rows = 1;
+        finish_rows(&mut last, &self.state);
+        last.warnings
+    }
+}
+
 /// The most columns a survey export may have: far more than any platform writes for one
 /// survey, few enough that a mangled file is refused before it is mapped column by column.
 pub const MAX_COLUMNS: usize = 5_000;
@@ -404,6 +548,15 @@ fn oversized(
 /// Distinct cells remembered per column by `parse_rows`.
 const UNDERSTOOD_PER_COLUMN: usize = 4096;
 
+/// What checking a file's rows carries from one batch of them to the next.
+#[derive(Default)]
+pub struct RowState {
+    /// The first row of each (pilot, respondent id, wave), to tell a repeat.
+    first_row_of_id: HashMap<(String, String, usize), usize>,
+    without_consent: usize,
+    data_rows: usize,
+}
+
 /// Maps and checks rows already split into fields (from CSV or a workbook sheet).
 pub fn parse_rows(
     parsed: &mut ParsedFile,
@@ -411,6 +564,43 @@ pub fn parse_rows(
     survey: &Survey,
     options: &ImportOptions,
 ) {
+    let mut state = RowState::default();
+    if parse_rows_in(parsed, rows, survey, options, &mut state, 0) {
+        finish_rows(parsed, &state);
+    }
+}
+
+/// The problems and warnings only a file's last row can settle: no responses at all, and
+/// answers discarded for want of consent.
+fn finish_rows(parsed: &mut ParsedFile, state: &RowState) {
+    if state.data_rows == 0 {
+        parsed.file_problems.push(Problem::new(
+            &parsed.display_name,
+            parsed.header_rows + 1,
+            "",
+            "a header and no responses",
+            "at least one response below the header",
+        ));
+    }
+    if state.without_consent > 0 {
+        parsed.warnings.push(format!(
+            "{} response(s) answered a consent-gated module without consent; those answers were discarded",
+            state.without_consent
+        ));
+    }
+}
+
+/// `parse_rows` of one batch of a file's rows: `rows` starts with the header, and its data
+/// rows are numbered from `row_offset` + their place in `rows`. False when the file was
+/// refused before its rows were read.
+fn parse_rows_in(
+    parsed: &mut ParsedFile,
+    rows: Vec<Vec<String>>,
+    survey: &Survey,
+    options: &ImportOptions,
+    state: &mut RowState,
+    row_offset: usize,
+) -> bool {
     let display_name = parsed.display_name.clone();
     let file_problem = |row: usize, column: &str, value: &str, expected: &str| {
         Problem::new(&display_name, row, column, value, expected)
@@ -422,11 +612,14 @@ pub fn parse_rows(
         parsed
             .file_problems
             .push(file_problem(1, "", "no header row", "a header row"));
-        return;
+        return false;
     }
-    if let Some(problem) = oversized(&rows, &file_problem) {
+    if let Some(mut problem) = oversized(&rows, &file_problem) {
+        if problem.row > 1 {
+            problem.row += row_offset;
+        }
         parsed.file_problems.push(problem);
-        return;
+        return false;
     }
     let platform = options.format.unwrap_or_else(|| Platform::detect(&rows));
     let mut layout = platform.layout(&rows);
@@ -531,7 +724,7 @@ pub fn parse_rows(
         }
     }
     if !parsed.file_problems.is_empty() {
-        return;
+        return false;
     }
     let value_maps: Vec<ValueMap> = codebook
         .questions
@@ -543,9 +736,6 @@ pub fn parse_rows(
     // labels (normalising it first) costs far more than looking it up again.
     let mut understood: Vec<HashMap<String, std::result::Result<Answer, ValueError>>> =
         vec![HashMap::new(); parsed.columns.len()];
-    let mut first_row_of_id: HashMap<(String, String, usize), usize> = HashMap::new();
-    let mut without_consent = 0usize;
-    let mut data_rows = 0usize;
     let width = parsed.columns.len();
     let submitted_column = parsed
         .columns
@@ -556,14 +746,14 @@ pub fn parse_rows(
         .unwrap_or_else(|| meta_header(&parsed.columns, MetaField::RespondentId));
     parsed.respondent_id_header = id_header.clone();
     for (index, mut fields) in rows.into_iter().enumerate().skip(layout.header_rows) {
-        let row = index + 1;
+        let row = index + 1 + row_offset;
         if fields.len() > width && fields[width..].iter().all(|f| f.trim().is_empty()) {
             fields.truncate(width);
         }
         if fields.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        data_rows += 1;
+        state.data_rows += 1;
         if fields.len() != width {
             // A quote opened and never closed runs on over the following lines, which then
             // read as one short row.
@@ -699,7 +889,7 @@ pub fn parse_rows(
                 response.respondent_id.clone(),
                 response.wave,
             );
-            if let Some(first) = first_row_of_id.get(&key) {
+            if let Some(first) = state.first_row_of_id.get(&key) {
                 reasons.push(file_problem(
                     row,
                     &id_header,
@@ -709,7 +899,7 @@ pub fn parse_rows(
                     ),
                 ));
             } else {
-                first_row_of_id.insert(key, row);
+                state.first_row_of_id.insert(key, row);
             }
         }
         if !reasons.is_empty() {
@@ -718,22 +908,10 @@ pub fn parse_rows(
                 .push(rejected(&parsed.columns, fields, reasons));
             continue;
         }
-        without_consent += apply_consent(codebook, &mut response.answers);
+        state.without_consent += apply_consent(codebook, &mut response.answers);
         parsed.responses.push(response);
     }
-    if data_rows == 0 {
-        parsed.file_problems.push(file_problem(
-            layout.header_rows + 1,
-            "",
-            "a header and no responses",
-            "at least one response below the header",
-        ));
-    }
-    if without_consent > 0 {
-        parsed.warnings.push(format!(
-            "{without_consent} response(s) answered a consent-gated module without consent; those answers were discarded"
-        ));
-    }
+    true
 }
 
 /// Resolves every column: the mapping file first, then the platform's own fields,

@@ -221,6 +221,19 @@ impl Store {
         codebook: &Codebook,
         mode: Mode,
     ) -> Result<ImportOutcome> {
+        self.import_batches(parsed, &mut || None, codebook, mode)
+    }
+
+    /// Imports a file read in batches (`ingest::Batches`): `parsed` is the first, with the
+    /// file's description, and `more` gives the rest. All or nothing, as `import`: a later
+    /// batch with a problem with the file as a whole rolls everything back.
+    pub fn import_batches(
+        &mut self,
+        parsed: &ParsedFile,
+        more: &mut dyn FnMut() -> Option<ParsedFile>,
+        codebook: &Codebook,
+        mode: Mode,
+    ) -> Result<ImportOutcome> {
         if let Some(existing) = self.find_import_by_hash(&parsed.sha256)? {
             return Ok(ImportOutcome::AlreadyImported(existing));
         }
@@ -304,33 +317,49 @@ impl Store {
                 .prepare("INSERT INTO text_answers (response_id, question_id, value) VALUES (?1, ?2, ?3)")
                 .map_err(err)?;
             let mut values: Vec<Value> = Vec::with_capacity(13 + question_columns.len());
-            for response in &parsed.responses {
-                values.clear();
-                push_response_values(&mut values, import_id, response, codebook);
-                match insert.execute(params_from_iter(values.iter())) {
-                    Ok(_) => {}
-                    Err(rusqlite::Error::SqliteFailure(e, _))
-                        if e.code == ErrorCode::ConstraintViolation =>
-                    {
-                        duplicates.push(response);
-                        continue;
+            let mut batch: Option<ParsedFile> = None;
+            loop {
+                let current = batch.as_ref().unwrap_or(parsed);
+                for response in &current.responses {
+                    values.clear();
+                    push_response_values(&mut values, import_id, response, codebook);
+                    match insert.execute(params_from_iter(values.iter())) {
+                        Ok(_) => {}
+                        Err(rusqlite::Error::SqliteFailure(e, _))
+                            if e.code == ErrorCode::ConstraintViolation =>
+                        {
+                            duplicates.push(response.clone());
+                            continue;
+                        }
+                        Err(e) => return Err(err(e)),
                     }
-                    Err(e) => return Err(err(e)),
-                }
-                let response_id = tx.last_insert_rowid();
-                // Positioned by response id: the order `load` reads numeric answers in.
-                counts.add_response(source, response_id as u64, response);
-                for (question, answer) in codebook.questions.iter().zip(&response.answers) {
-                    if let Answer::Text(text) = answer {
-                        insert_text
-                            .execute(params![response_id, question.id, text])
-                            .map_err(err)?;
+                    let response_id = tx.last_insert_rowid();
+                    // Positioned by response id: the order `load` reads numeric answers in.
+                    counts.add_response(source, response_id as u64, response);
+                    for (question, answer) in codebook.questions.iter().zip(&response.answers) {
+                        if let Answer::Text(text) = answer {
+                            insert_text
+                                .execute(params![response_id, question.id, text])
+                                .map_err(err)?;
+                        }
                     }
+                    accepted += 1;
                 }
-                accepted += 1;
+                if batch.is_some() {
+                    rejected.extend(current.rejected.iter().cloned());
+                }
+                batch = match more() {
+                    Some(next) if !next.file_problems.is_empty() => {
+                        return Ok(ImportOutcome::Rejected {
+                            problems: next.file_problems,
+                        });
+                    }
+                    Some(next) => Some(next),
+                    None => break,
+                };
             }
         }
-        for response in duplicates {
+        for response in &duplicates {
             let first = import_holding(&tx, response, codebook).map_err(err)?;
             rejected.push(RejectedRow {
                 source_row: response.source_row,
