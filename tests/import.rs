@@ -518,4 +518,18 @@ fn a_file_stored_in_batches_is_stored_as_the_whole_file_is() {
         whole[1]
     );
     assert_eq!(whole[2], "Some(3)");
+    // The same file after another that holds one of its respondents: still just its own
+    // problems, as the whole file is refused before it meets the store.
+    let earlier = format!("{HEADER}B5,P01,exit,learner,2020-01-06,1,yes\n");
+    let files = [
+        ("a_earlier.csv", earlier.as_str()),
+        ("batched.csv", text.as_str()),
+    ];
+    let whole = import_outcome(&files, &["a_earlier.csv", "batched.csv"]);
+    let batched = import_outcome(
+        &files,
+        &["a_earlier.csv", "batched.csv", "--batch-rows", "7"],
+    );
+    assert_eq!(whole, batched);
+    assert!(!whole[1].contains("already holds"), "{}", whole[1]);
 }

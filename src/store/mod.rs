@@ -359,6 +359,14 @@ impl Store {
                 };
             }
         }
+        // A file with invalid rows is refused in strict mode with just their problems, as
+        // `import` refuses it before storing anything; here they came in later batches.
+        if mode == Mode::Strict && !rejected.is_empty() {
+            tx.rollback().map_err(err)?;
+            return Ok(ImportOutcome::Rejected {
+                problems: rejected.into_iter().flat_map(|r| r.reasons).collect(),
+            });
+        }
         for response in &duplicates {
             let first = import_holding(&tx, response, codebook).map_err(err)?;
             rejected.push(RejectedRow {
