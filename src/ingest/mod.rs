@@ -153,23 +153,35 @@ pub struct ParsedFile {
 }
 
 impl ParsedFile {
-    /// A file's description without its rows, for a batch of them.
-    fn shell(&self) -> ParsedFile {
+    /// A file not yet read: nothing found in it, nothing wrong with it.
+    fn empty(path: &Path, display_name: String, sha256: String) -> ParsedFile {
         ParsedFile {
-            path: self.path.clone(),
-            display_name: self.display_name.clone(),
-            sha256: self.sha256.clone(),
-            encoding: self.encoding,
-            platform: self.platform,
-            delimiter: self.delimiter,
-            header_rows: self.header_rows,
-            respondent_id_header: self.respondent_id_header.clone(),
+            path: path.to_path_buf(),
+            display_name,
+            sha256,
+            encoding: "unknown",
+            platform: Platform::Generic,
+            delimiter: ',',
+            header_rows: 1,
+            respondent_id_header: String::new(),
             columns: Vec::new(),
             responses: Vec::new(),
             rejected: Vec::new(),
             file_problems: Vec::new(),
             warnings: Vec::new(),
         }
+    }
+
+    /// A file's description without its rows, for a batch of them.
+    fn shell(&self) -> ParsedFile {
+        let mut shell =
+            ParsedFile::empty(&self.path, self.display_name.clone(), self.sha256.clone());
+        shell.encoding = self.encoding;
+        shell.platform = self.platform;
+        shell.delimiter = self.delimiter;
+        shell.header_rows = self.header_rows;
+        shell.respondent_id_header = self.respondent_id_header.clone();
+        shell
     }
 
     /// Headers of the columns dropped as identifiers.
@@ -277,21 +289,7 @@ pub fn parse_bytes(
     options: &ImportOptions,
 ) -> ParsedFile {
     let display_name = display_path(path);
-    let mut parsed = ParsedFile {
-        path: path.to_path_buf(),
-        display_name: display_name.clone(),
-        sha256: sha256_hex(bytes),
-        encoding: "unknown",
-        platform: Platform::Generic,
-        delimiter: ',',
-        header_rows: 1,
-        respondent_id_header: String::new(),
-        columns: Vec::new(),
-        responses: Vec::new(),
-        rejected: Vec::new(),
-        file_problems: Vec::new(),
-        warnings: Vec::new(),
-    };
+    let mut parsed = ParsedFile::empty(path, display_name.clone(), sha256_hex(bytes));
     let file_problem = |row: usize, column: &str, value: &str, expected: &str| {
         Problem::new(&display_name, row, column, value, expected)
     };
@@ -415,21 +413,9 @@ impl Batches {
             .into_records();
         let header: Vec<String> = records.next()?.ok()?.iter().map(str::to_string).collect();
         let display_name = display_path(path);
-        let shell = ParsedFile {
-            path: path.to_path_buf(),
-            display_name,
-            sha256: sha256_hex(bytes),
-            encoding: decoded.encoding,
-            platform: Platform::Generic,
-            delimiter: delimiter as char,
-            header_rows: 1,
-            respondent_id_header: String::new(),
-            columns: Vec::new(),
-            responses: Vec::new(),
-            rejected: Vec::new(),
-            file_problems: Vec::new(),
-            warnings: Vec::new(),
-        };
+        let mut shell = ParsedFile::empty(path, display_name, sha256_hex(bytes));
+        shell.encoding = decoded.encoding;
+        shell.delimiter = delimiter as char;
         let mut batches = Batches {
             records,
             header,
