@@ -263,13 +263,12 @@ pub fn import_all(
         let batched =
             rows.and_then(|rows| ingest::Batches::open(&file, &bytes, survey, options, rows));
         let (parsed, outcome, late_warnings) = match batched {
-            Some((first, mut batches)) => {
+            Some((first, batches)) => {
                 // The batches hold the file's text; its bytes are no longer needed.
                 drop(bytes);
                 progress.suspend(|| report_parse(&first));
-                let mut more = || batches.next_batch(survey);
-                let outcome = store.import_batches(&first, &mut more, &survey.codebook, mode)?;
-                (first, outcome, batches.finish())
+                let (outcome, warnings) = import_in_batches(store, survey, &first, batches, mode);
+                (first, outcome?, warnings)
             }
             None => {
                 let parsed = ingest::parse_bytes(&file, &bytes, survey, options);
@@ -285,6 +284,39 @@ pub fn import_all(
         progress.done();
     }
     Ok(tally)
+}
+
+/// Stores a file's batches while the next ones are checked on a second thread (checking is
+/// most of an import's time, inserting the rest); the warnings that need every batch.
+fn import_in_batches(
+    store: &mut Store,
+    survey: &Survey,
+    first: &ParsedFile,
+    mut batches: ingest::Batches,
+    mode: Mode,
+) -> (crate::error::Result<ImportOutcome>, Vec<String>) {
+    std::thread::scope(|scope| {
+        // Two batches wait at most: memory stays a few batches whatever the file's size.
+        let (send, receive) = std::sync::mpsc::sync_channel(2);
+        let checker = scope.spawn(move || {
+            while let Some(batch) = batches.next_batch(survey) {
+                // A file refused as a whole gives no warnings, as when read whole.
+                let refused = !batch.file_problems.is_empty();
+                if send.send(batch).is_err() || refused {
+                    return Vec::new();
+                }
+            }
+            batches.finish()
+        });
+        let outcome = {
+            let mut more = || receive.recv().ok();
+            store.import_batches(first, &mut more, &survey.codebook, mode)
+        };
+        // A refused file stops early: closing the channel stops the checker.
+        drop(receive);
+        let warnings = checker.join().unwrap_or_default();
+        (outcome, warnings)
+    })
 }
 
 /// Warnings and dropped identifier columns, which the user must hear about whatever happens.
