@@ -223,7 +223,6 @@ impl Tally {
     }
 }
 
-/// Imports every CSV file under `paths`, each in its own transaction.
 /// How `import_all` stores files: the mode, where rejected rows go, whether to leave out the
 /// line for each clean file, and the batch size forced for every CSV file (None: by size).
 pub struct HowToImport {
@@ -233,6 +232,7 @@ pub struct HowToImport {
     pub batch_rows: Option<usize>,
 }
 
+/// Imports every CSV file under `paths`, each in its own transaction.
 pub fn import_all(
     survey: &Survey,
     options: &ImportOptions,
