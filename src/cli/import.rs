@@ -251,8 +251,9 @@ pub fn import_all(
         tally.files += 1;
         progress.file(&ingest::display_path(&file));
         let bytes = ingest::read_file(&file)?;
+        let sha256 = ingest::sha256_hex(&bytes);
         // Known bytes are skipped before parsing: their warnings were given at first import.
-        if let Some(existing) = store.find_import_by_hash(&ingest::sha256_hex(&bytes))? {
+        if let Some(existing) = store.find_import_by_hash(&sha256)? {
             progress.suspend(|| tally.skipped(&ingest::display_path(&file), &existing));
             progress.done();
             continue;
@@ -260,8 +261,8 @@ pub fn import_all(
         let rows = how
             .batch_rows
             .or((bytes.len() >= BATCH_FROM_BYTES).then_some(BATCH_ROWS));
-        let batched =
-            rows.and_then(|rows| ingest::Batches::open(&file, &bytes, survey, options, rows));
+        let batched = rows
+            .and_then(|rows| ingest::Batches::open(&file, &bytes, sha256, survey, options, rows));
         let (parsed, outcome, late_warnings) = match batched {
             Some((first, batches)) => {
                 // The batches hold the file's text; its bytes are no longer needed.

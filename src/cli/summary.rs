@@ -71,32 +71,40 @@ pub struct Filters {
 
 pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
     let survey = ctx.survey()?;
-    // Weights need every row; otherwise files are counted as they stream.
-    if !args.files.is_empty() && !args.in_memory && survey.codebook.metadata.weight.is_none() {
+    // Weights need every row. Otherwise files are counted as they stream, and the store's
+    // imports are read as their counts when those follow this codebook's layout.
+    let counted = if args.in_memory || survey.codebook.metadata.weight.is_some() {
+        None
+    } else if args.files.is_empty() {
+        let store = ctx.store()?;
+        let source = store_source(&store);
+        store.load_counts(&survey.codebook)?.map(|c| (c, source))
+    } else {
         let options = args.input.options(&survey)?;
         let counts = count_files(&survey, &options, &args.files)?;
-        let source = format!("{} file(s), not imported", args.files.len());
-        let (tables, heading) =
-            summarize_responses(&survey, &Responses::Counts(&counts), &args.filters, &source)?;
-        args.out.emit(&heading, &tables)?;
-        return Ok(0);
-    }
-    // From the store, each import's counts stand in for its rows when they follow this
-    // codebook's layout.
-    if args.files.is_empty() && !args.in_memory && survey.codebook.metadata.weight.is_none() {
-        let store = ctx.store()?;
-        if let Some(counts) = store.load_counts(&survey.codebook)? {
-            let source = format!("store {}", ingest::display_path(store.path()));
-            let (tables, heading) =
-                summarize_responses(&survey, &Responses::Counts(&counts), &args.filters, &source)?;
-            args.out.emit(&heading, &tables)?;
-            return Ok(0);
+        Some((counts, files_source(args.files.len())))
+    };
+    let (tables, heading) = match &counted {
+        Some((counts, source)) => {
+            summarize_responses(&survey, &Responses::Counts(counts), &args.filters, source)?
         }
-    }
-    let (data, source) = load_dataset(ctx, &survey, &args.files, &args.input)?;
-    let (tables, heading) = summarize(&survey, &data, &args.filters, &source)?;
+        None => {
+            let (data, source) = load_dataset(ctx, &survey, &args.files, &args.input)?;
+            summarize(&survey, &data, &args.filters, &source)?
+        }
+    };
     args.out.emit(&heading, &tables)?;
     Ok(0)
+}
+
+/// How headings name the store as the source of responses.
+fn store_source(store: &crate::store::Store) -> String {
+    format!("store {}", ingest::display_path(store.path()))
+}
+
+/// How headings name export files read without importing them.
+fn files_source(count: usize) -> String {
+    format!("{count} file(s), not imported")
 }
 
 /// Counts files into the summary's sufficient statistic, streaming those the fast path takes
@@ -167,16 +175,12 @@ pub(super) fn load_dataset(
 ) -> anyhow::Result<(Dataset, String)> {
     if files.is_empty() {
         let store = ctx.store()?;
-        let data = store.load(&survey.codebook)?;
-        Ok((
-            data,
-            format!("store {}", ingest::display_path(store.path())),
-        ))
+        Ok((store.load(&survey.codebook)?, store_source(&store)))
     } else {
         let options = input.options(survey)?;
         Ok((
             load_files(survey, &options, files)?,
-            format!("{} file(s), not imported", files.len()),
+            files_source(files.len()),
         ))
     }
 }

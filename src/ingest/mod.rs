@@ -387,12 +387,13 @@ pub struct Batches {
 }
 
 impl Batches {
-    /// The first batch of `bytes` and the rest to come; None when the file is not for
+    /// The first batch of `bytes` (whose hash the caller has taken) and the rest to come; None when the file is not for
     /// batches (a workbook, another encoding than UTF-8, more than one header row, a file
     /// refused as a whole or with no response in its first batch), and must be read whole.
     pub fn open(
         path: &Path,
         bytes: &[u8],
+        sha256: String,
         survey: &Survey,
         options: &ImportOptions,
         batch_rows: usize,
@@ -413,7 +414,7 @@ impl Batches {
             .into_records();
         let header: Vec<String> = records.next()?.ok()?.iter().map(str::to_string).collect();
         let display_name = display_path(path);
-        let mut shell = ParsedFile::empty(path, display_name, sha256_hex(bytes));
+        let mut shell = ParsedFile::empty(path, display_name, sha256);
         shell.encoding = decoded.encoding;
         shell.delimiter = delimiter as char;
         let mut batches = Batches {
@@ -478,7 +479,6 @@ impl Batches {
     /// The warnings that need every batch read: answers discarded for want of consent.
     pub fn finish(&self) -> Vec<String> {
         let mut last = self.shell.shell();
-        last.header_rows = 1;
         finish_rows(&mut last, &self.state);
         last.warnings
     }

@@ -279,25 +279,19 @@ fn quoted_field(
 ) -> Option<(Span, usize)> {
     let content = open + 1;
     if let Some(close) = memchr::memchr(b'"', &data[content..]).map(|q| content + q) {
-        match data.get(close + 1) {
-            Some(b',' | b'\r' | b'\n') => {
-                let span = Span {
-                    start: content as u32,
-                    end: close as u32,
-                    unescaped: false,
-                };
-                return Some((span, close + 1));
-            }
-            None if eof => {
-                let span = Span {
-                    start: content as u32,
-                    end: close as u32,
-                    unescaped: false,
-                };
-                return Some((span, close + 1));
-            }
+        let field_ends = match data.get(close + 1) {
+            Some(b',' | b'\r' | b'\n') => true,
+            None if eof => true,
             None => return None,
-            Some(_) => {}
+            Some(_) => false,
+        };
+        if field_ends {
+            let span = Span {
+                start: content as u32,
+                end: close as u32,
+                unescaped: false,
+            };
+            return Some((span, close + 1));
         }
     } else if !eof {
         return None;

@@ -546,7 +546,7 @@ impl<'a> Reader<'a> {
                     _ => return Plain::Other,
                 }
             }
-            if let Action::Levels(_) = self.plan.actions[j] {
+            if let Action::Levels(q) = self.plan.actions[j] {
                 let one_byte = data.get(i + 1) == Some(&b',')
                     && !matches!(data[i], b',' | b'"' | b'\r' | b'\n');
                 let slot = if one_byte {
@@ -558,9 +558,7 @@ impl<'a> Reader<'a> {
                 };
                 if let Some(level) = slot.and_then(|s| self.level_caches[j].bytes[s]) {
                     self.ok &= level != INVALID_LEVEL;
-                    if let Action::Levels(q) = self.plan.actions[j] {
-                        self.levels[q] = level;
-                    }
+                    self.levels[q] = level;
                     i += usize::from(one_byte);
                     continue;
                 }
