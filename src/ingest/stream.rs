@@ -63,6 +63,8 @@ enum Action {
 
 /// A level cell that the question's value map refuses.
 const INVALID_LEVEL: u8 = u8::MAX;
+/// A `Reader::level_table` slot not yet understood.
+const UNSEEN: u8 = u8::MAX - 1;
 
 /// One cell understood, without allocating.
 #[derive(Clone, Copy, PartialEq)]
@@ -448,11 +450,15 @@ struct Reader<'a> {
     /// Per column: pilot (local index, fingerprint of its lower-case id), wave or role index.
     meta: Vec<Cache<Option<(usize, u64)>>>,
     level_caches: Vec<Cache<u8>>,
+    /// Per column, 257 slots: the level of each one-byte cell and of the empty one (slot
+    /// 256) once seen, else `UNSEEN`. One flat table, so a rating cell costs one load.
+    level_table: Vec<u8>,
     values: Vec<Cache<Option<Code>>>,
     /// The row: each level question's level (0 missing), the other questions' codes.
     levels: Vec<u8>,
     codes: Vec<Code>,
-    id: Vec<u8>,
+    /// The fingerprint of the row's respondent id, None while it has none.
+    id: Option<u64>,
     pilot: Option<(usize, u64)>,
     wave: usize,
     role: usize,
@@ -467,10 +473,11 @@ impl<'a> Reader<'a> {
             plan,
             meta: (0..width).map(|_| Cache::new()).collect(),
             level_caches: (0..width).map(|_| Cache::new()).collect(),
+            level_table: vec![UNSEEN; width * 257],
             values: (0..width).map(|_| Cache::new()).collect(),
             levels: vec![0; questions],
             codes: vec![Code::Missing; questions],
-            id: Vec::new(),
+            id: None,
             pilot: None,
             wave: 0,
             role: 0,
@@ -481,7 +488,7 @@ impl<'a> Reader<'a> {
     fn start_row(&mut self) {
         self.levels.fill(0);
         self.codes.fill(Code::Missing);
-        self.id.clear();
+        self.id = None;
         (self.pilot, self.wave, self.role, self.ok) = (None, 0, 0, true);
     }
 
@@ -492,12 +499,17 @@ impl<'a> Reader<'a> {
             Action::Skip => {}
             Action::Levels(q) => {
                 let level = self.level_caches[j].get_or(field, || level_code(plan, q, field));
+                if field.len() <= 1 {
+                    let slot = field.first().map_or(256, |b| usize::from(*b));
+                    self.level_table[j * 257 + slot] = level;
+                }
                 self.ok &= level != INVALID_LEVEL;
                 self.levels[q] = level;
             }
             Action::Id => {
-                self.id.extend_from_slice(trim(field));
-                self.ok &= !self.id.is_empty();
+                let id = trim(field);
+                self.id = (!id.is_empty()).then(|| fingerprint(0, id));
+                self.ok &= self.id.is_some();
             }
             Action::Meta(kind) => {
                 let found = self.meta[j].get_or(field, || meta_value(plan, kind, field, pilots));
@@ -537,8 +549,9 @@ impl<'a> Reader<'a> {
         pilots: &mut Vec<String>,
     ) -> Plain {
         self.start_row();
+        let plan = self.plan;
         let mut i = at;
-        for j in 0..self.plan.actions.len() {
+        for (j, action) in plan.actions.iter().enumerate() {
             if j > 0 {
                 match data.get(i) {
                     Some(b',') => i += 1,
@@ -546,22 +559,34 @@ impl<'a> Reader<'a> {
                     _ => return Plain::Other,
                 }
             }
-            if let Action::Levels(q) = self.plan.actions[j] {
-                let one_byte = data.get(i + 1) == Some(&b',')
-                    && !matches!(data[i], b',' | b'"' | b'\r' | b'\n');
-                let slot = if one_byte {
-                    Some(data[i] as usize)
-                } else if data.get(i) == Some(&b',') {
-                    Some(256)
-                } else {
-                    None
-                };
-                if let Some(level) = slot.and_then(|s| self.level_caches[j].bytes[s]) {
-                    self.ok &= level != INVALID_LEVEL;
-                    self.levels[q] = level;
-                    i += usize::from(one_byte);
-                    continue;
+            match *action {
+                Action::Levels(q) => {
+                    let slot = match (data.get(i), data.get(i + 1)) {
+                        (Some(b','), _) => 256,
+                        (Some(&b), Some(b',')) if !matches!(b, b'"' | b'\r' | b'\n') => {
+                            usize::from(b)
+                        }
+                        _ => usize::MAX,
+                    };
+                    if let Some(&level) = self.level_table.get(j * 257 + slot) {
+                        if level != UNSEEN {
+                            self.ok &= level != INVALID_LEVEL;
+                            self.levels[q] = level;
+                            i += usize::from(slot != 256);
+                            continue;
+                        }
+                    }
                 }
+                Action::Text(q) => {
+                    if let Some(next) = quoted_text(data, i) {
+                        if next.answered {
+                            self.codes[q] = Code::Answered;
+                        }
+                        i = next.end;
+                        continue;
+                    }
+                }
+                _ => {}
             }
             let Some((field, next)) = next_field(data, i, eof, scratch) else {
                 return Plain::More;
@@ -569,7 +594,7 @@ impl<'a> Reader<'a> {
             self.field(j, field, pilots);
             i = next;
         }
-        if self.id.is_empty() {
+        if self.id.is_none() {
             return Plain::Other;
         }
         match data.get(i) {
@@ -582,6 +607,34 @@ impl<'a> Reader<'a> {
             Some(_) => Plain::Other,
         }
     }
+}
+
+/// A quoted free-text cell read in place: whether it holds more than whitespace, and the
+/// index of the comma or line end after it.
+struct QuotedText {
+    answered: bool,
+    end: usize,
+}
+
+/// The quoted free-text cell at `data[i]`, when it has no doubled quote and ends within
+/// `data`; otherwise None, and the splitter reads it.
+fn quoted_text(data: &[u8], i: usize) -> Option<QuotedText> {
+    if data.get(i) != Some(&b'"') {
+        return None;
+    }
+    let close = i + 1 + memchr::memchr(b'"', data.get(i + 1..)?)?;
+    if !matches!(data.get(close + 1), Some(b',' | b'\r' | b'\n')) {
+        return None;
+    }
+    let content = &data[i + 1..close];
+    let answered = match content.first() {
+        Some(b) if b.is_ascii_graphic() => true,
+        _ => !trim(content).is_empty(),
+    };
+    Some(QuotedText {
+        answered,
+        end: close + 1,
+    })
 }
 
 /// How `Reader::plain_record` ended.
@@ -687,9 +740,10 @@ fn count_chunk(path: &Path, plan: &Plan, start: u64, end: u64) -> Result<Option<
             continue;
         };
         let (wave, role) = (reader.wave, reader.role);
-        chunk
-            .fingerprints
-            .push(fingerprint(pilot_key ^ wave as u64, &reader.id));
+        chunk.fingerprints.push(fingerprint(
+            pilot_key ^ wave as u64,
+            &reader.id.unwrap_or_default().to_le_bytes(),
+        ));
         let (levels, codes) = (&mut reader.levels, &mut reader.codes);
         for (gate, gated) in &plan.gates {
             if levels[*gate] != 2 {
