@@ -286,6 +286,11 @@ pub fn section_tables_of(
 ) -> Vec<Table> {
     let codebook = &survey.codebook;
     let (group_labels, group_of) = groups_of(survey, data, options.by);
+    // Each group's units, listed once: every question then looks at its group's units only.
+    let mut members = vec![Vec::new(); group_labels.len()];
+    for (unit, &g) in group_of.iter().enumerate() {
+        members[g].push(unit);
+    }
     let weighted = data.weighted();
     let weighting = match data {
         Responses::Rows(rows) => weighting_note(survey, rows),
@@ -382,7 +387,7 @@ pub fn section_tables_of(
             texts.push(question_note(survey, question));
             let mut shown = Vec::new();
             for (g, label) in group_labels.iter().enumerate() {
-                let Some((tally, missing)) = data.level_tally(question, q, &group_of, g, k) else {
+                let Some((tally, missing)) = data.level_tally(question, q, &members[g], k) else {
                     continue;
                 };
                 let mut row = group_cell(options.by, label);
@@ -501,7 +506,7 @@ pub fn section_tables_of(
                     weighted_options,
                     base,
                     missing,
-                }) = data.choice_counts(question, q, &group_of, g, labels.len())
+                }) = data.choice_counts(question, q, &members[g], labels.len())
                 else {
                     continue;
                 };
@@ -602,7 +607,7 @@ pub fn section_tables_of(
             texts.push(question_note(survey, question));
             let mut shown = Vec::new();
             for (g, group) in group_labels.iter().enumerate() {
-                let Some((answered, weights)) = data.numbers(question, q, &group_of, g) else {
+                let Some((answered, weights)) = data.numbers(question, q, &members[g]) else {
                     continue;
                 };
                 let described = match weights {
@@ -761,16 +766,19 @@ impl Responses<'_> {
 
     /// Units of group `g` that were asked `question` (see `Dataset::asked`): the question's
     /// population, the base before missing answers.
-    fn asked(&self, question: &Question, q: usize, group_of: &[usize], g: usize) -> Vec<usize> {
+    fn asked(&self, question: &Question, q: usize, members: &[usize]) -> Vec<usize> {
         match self {
-            Responses::Rows(d) => (0..d.len())
-                .filter(|&i| group_of[i] == g && d.asked(question, q, i))
+            Responses::Rows(d) => members
+                .iter()
+                .copied()
+                .filter(|&i| d.asked(question, q, i))
                 .collect(),
-            Responses::Counts(c) => (0..c.cells.len())
+            Responses::Counts(c) => members
+                .iter()
+                .copied()
                 .filter(|&u| {
                     let key = &c.cells[u].0;
-                    group_of[u] == g
-                        && question.roles.contains(&(key.role as usize))
+                    question.roles.contains(&(key.role as usize))
                         && (question.waves.is_empty()
                             || question.waves.contains(&(key.wave as usize)))
                         && c.present[key.source as usize]
@@ -788,11 +796,10 @@ impl Responses<'_> {
         &self,
         question: &Question,
         q: usize,
-        group_of: &[usize],
-        g: usize,
+        members: &[usize],
         k: usize,
     ) -> Option<(Tally, i64)> {
-        let asked = self.asked(question, q, group_of, g);
+        let asked = self.asked(question, q, members);
         if asked.is_empty() {
             return None;
         }
@@ -839,11 +846,10 @@ impl Responses<'_> {
         &self,
         question: &Question,
         q: usize,
-        group_of: &[usize],
-        g: usize,
+        members: &[usize],
         options: usize,
     ) -> Option<ChoiceCounts> {
-        let asked = self.asked(question, q, group_of, g);
+        let asked = self.asked(question, q, members);
         if asked.is_empty() {
             return None;
         }
@@ -918,10 +924,9 @@ impl Responses<'_> {
         &self,
         question: &Question,
         q: usize,
-        group_of: &[usize],
-        g: usize,
+        members: &[usize],
     ) -> Option<(Vec<f64>, Option<Vec<f64>>)> {
-        let asked = self.asked(question, q, group_of, g);
+        let asked = self.asked(question, q, members);
         if asked.is_empty() {
             return None;
         }

@@ -299,16 +299,29 @@ fn import_in_batches(
     std::thread::scope(|scope| {
         // Two batches wait at most: memory stays a few batches whatever the file's size.
         let (send, receive) = std::sync::mpsc::sync_channel(2);
-        let checker = scope.spawn(move || {
-            while let Some(batch) = batches.next_batch(survey) {
-                // A file refused as a whole gives no warnings, as when read whole.
-                let refused = !batch.file_problems.is_empty();
-                if send.send(batch).is_err() || refused {
-                    return Vec::new();
+        // Named, so that a profile tells the checker's time from the store's.
+        let checker = std::thread::Builder::new()
+            .name("mctrack-check".into())
+            .spawn_scoped(scope, move || {
+                while let Some(batch) = batches.next_batch(survey) {
+                    // A file refused as a whole gives no warnings, as when read whole.
+                    let refused = !batch.file_problems.is_empty();
+                    if send.send(batch).is_err() || refused {
+                        return Vec::new();
+                    }
                 }
+                batches.finish()
+            });
+        // Without the checker only the first batch would arrive: refuse rather than store part.
+        let checker = match checker {
+            Ok(checker) => checker,
+            Err(e) => {
+                let error = crate::error::Error::Invalid(format!(
+                    "could not start a thread to check the file ({e}); nothing was imported"
+                ));
+                return (Err(error), Vec::new());
             }
-            batches.finish()
-        });
+        };
         let outcome = {
             let mut more = || receive.recv().ok();
             store.import_batches(first, &mut more, &survey.codebook, mode)

@@ -27,8 +27,11 @@ use crate::ingest::mapping::{Answer, ColumnTarget, MetaField, ValueMap};
 use crate::ingest::split::{next_field, Record, SplitError, Splitter};
 use crate::ingest::{parse_bytes, parse_meta, ImportOptions, Problem, Response, MAX_FIELD_BYTES};
 
-/// How much of the file is read to find its header, layout and encoding.
+/// How much of the file is read to find its header, layout and encoding, and how many of its
+/// lines are parsed for that: enough for any platform's header rows and a few responses, while
+/// parsing them whole stays a small part of the summary's serial work.
 const PREFIX: usize = 64 * 1024;
+const PREFIX_LINES: usize = 32;
 /// Files smaller than this are best counted in one chunk: threads would cost more than they
 /// save.
 pub const MIN_PARALLEL: u64 = 4 << 20;
@@ -134,7 +137,9 @@ pub fn count_file(
         .take(PREFIX as u64)
         .read_to_end(&mut prefix)
         .map_err(|e| Error::io(path, e))?;
-    if (prefix.len() as u64) < len {
+    if let Some(end) = memchr::memchr_iter(b'\n', &prefix).nth(PREFIX_LINES - 1) {
+        prefix.truncate(end + 1);
+    } else if (prefix.len() as u64) < len {
         match prefix.iter().rposition(|&b| b == b'\n') {
             Some(end) => prefix.truncate(end + 1),
             None => return Ok(None),
