@@ -141,16 +141,37 @@ fn groups_of(survey: &Survey, data: &Responses, by: Option<GroupBy>) -> (Vec<Str
         };
         (position.unwrap_or(usize::MAX), key.to_string())
     };
+    // A unit's key depends on its pilot, wave and role alone: each combination's key is made
+    // once, not once per row of a million.
+    let (waves, roles) = (codebook.waves.len(), codebook.roles.len());
+    let mut combination_of_unit = Vec::with_capacity(data.units());
+    let mut combination_slot: Vec<Option<usize>> = Vec::new();
+    let mut combination_keys: Vec<String> = Vec::new();
+    for unit in 0..data.units() {
+        let slot = (data.pilot_index(unit) * waves + data.wave(unit)) * roles + data.role(unit);
+        if combination_slot.len() <= slot {
+            combination_slot.resize(slot + 1, None);
+        }
+        let combination = *combination_slot[slot].get_or_insert_with(|| {
+            combination_keys.push(key_of(unit));
+            combination_keys.len() - 1
+        });
+        combination_of_unit.push(combination);
+    }
     let mut keys: BTreeMap<(usize, String), usize> = BTreeMap::new();
-    let row_keys: Vec<String> = (0..data.units()).map(key_of).collect();
-    for key in &row_keys {
+    for key in &combination_keys {
         keys.entry(rank(key)).or_insert(0);
     }
     let labels: Vec<String> = keys.keys().map(|(_, k)| k.clone()).collect();
     for (i, (_, slot)) in keys.iter_mut().enumerate() {
         *slot = i;
     }
-    let index = row_keys.iter().map(|k| keys[&rank(k)]).collect();
+    let group_of_combination: Vec<usize> =
+        combination_keys.iter().map(|k| keys[&rank(k)]).collect();
+    let index = combination_of_unit
+        .iter()
+        .map(|&c| group_of_combination[c])
+        .collect();
     (labels, index)
 }
 
@@ -740,6 +761,13 @@ impl Responses<'_> {
         match self {
             Responses::Rows(_) => 1,
             Responses::Counts(c) => c.cells[u].1[0],
+        }
+    }
+
+    fn pilot_index(&self, u: usize) -> usize {
+        match self {
+            Responses::Rows(d) => d.pilot[u] as usize,
+            Responses::Counts(c) => c.cells[u].0.pilot as usize,
         }
     }
 

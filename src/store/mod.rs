@@ -507,44 +507,56 @@ impl Store {
             .map(|q| Decoder::new(codebook, q))
             .collect();
         let texts = self.answered_texts(codebook)?;
+        let mut next_text = 0;
         let mut present_by_import = self.questions_present(codebook)?;
         let mut sources: HashMap<i64, u32> = HashMap::new();
+        let mut last_source: (Option<i64>, u32) = (None, 0);
         let mut dataset = Dataset::new(codebook);
         let mut rows = stmt.query([]).map_err(|e| self.error(e))?;
         let mut response = Response::blank(codebook);
+        let (mut waves, mut roles) = (Distinct::default(), Distinct::default());
         while let Some(row) = rows.next().map_err(|e| self.error(e))? {
-            let get_text = |i: usize| -> rusqlite::Result<String> { row.get(i) };
-            response.respondent_id = get_text(0).map_err(|e| self.error(e))?;
-            response.pilot = get_text(1).map_err(|e| self.error(e))?;
-            let wave = get_text(2).map_err(|e| self.error(e))?;
-            let role = get_text(3).map_err(|e| self.error(e))?;
-            response.wave = codebook.wave_index(&wave).ok_or_else(|| {
+            let text = |i: usize| -> Result<&str> {
+                row.get_ref(i)
+                    .and_then(|v| v.as_str().map_err(Into::into))
+                    .map_err(|e| self.error(e))
+            };
+            response.respondent_id.clear();
+            response.respondent_id.push_str(text(0)?);
+            response.pilot.clear();
+            response.pilot.push_str(text(1)?);
+            response.wave = waves.index(text(2)?, |wave| {
                 Error::Invalid(format!(
                     "the store holds wave \"{wave}\", which the codebook {} does not define; expected one of {}",
                     codebook.path.display(),
                     codebook.waves.join(", ")
                 ))
-            })?;
-            response.role = codebook.role_index(&role).ok_or_else(|| {
+            }, |w| codebook.wave_index(w))?;
+            response.role = roles.index(text(3)?, |role| {
                 Error::Invalid(format!(
                     "the store holds role \"{role}\", which the codebook {} does not define; expected one of {}",
                     codebook.path.display(),
                     codebook.roles.join(", ")
                 ))
-            })?;
+            }, |r| codebook.role_index(r))?;
             response.weight = row.get(4).map_err(|e| self.error(e))?;
             let id: i64 = row.get(5).map_err(|e| self.error(e))?;
             response.quality.duration_seconds = row.get(6).map_err(|e| self.error(e))?;
             let import_id: i64 = row.get(7).map_err(|e| self.error(e))?;
-            let source = match sources.get(&import_id) {
-                Some(source) => *source,
-                None => {
-                    let present = present_by_import.remove(&import_id).unwrap_or_default();
-                    let source = dataset.add_source(present);
-                    sources.insert(import_id, source);
-                    source
-                }
-            };
+            // Rows come in id order, so an import's rows come together.
+            if last_source.0 != Some(import_id) {
+                let source = match sources.get(&import_id) {
+                    Some(source) => *source,
+                    None => {
+                        let present = present_by_import.remove(&import_id).unwrap_or_default();
+                        let source = dataset.add_source(present);
+                        sources.insert(import_id, source);
+                        source
+                    }
+                };
+                last_source = (Some(import_id), source);
+            }
+            let source = last_source.1;
             for answer in response.answers.iter_mut() {
                 *answer = Answer::Missing;
             }
@@ -567,10 +579,14 @@ impl Store {
                     ))
                 })?;
             }
-            if let Some(answered) = texts.get(&id) {
-                for &q in answered {
+            while let Some(&(response_id, q)) = texts.get(next_text) {
+                if response_id > id {
+                    break;
+                }
+                if response_id == id {
                     response.answers[q] = Answer::Text(String::new());
                 }
+                next_text += 1;
             }
             dataset.push(source, &response);
         }
@@ -599,21 +615,33 @@ impl Store {
     }
 
     /// Which text questions each response answered, without reading the text itself.
-    fn answered_texts(&self, codebook: &Codebook) -> Result<HashMap<i64, Vec<usize>>> {
+    fn answered_texts(&self, codebook: &Codebook) -> Result<Vec<(i64, usize)>> {
         let mut stmt = self
             .conn
-            .prepare("SELECT response_id, question_id FROM text_answers")
+            .prepare("SELECT response_id, question_id FROM text_answers ORDER BY response_id")
             .map_err(|e| self.error(e))?;
         let mut rows = stmt.query([]).map_err(|e| self.error(e))?;
-        let mut map: HashMap<i64, Vec<usize>> = HashMap::new();
+        let mut answered = Vec::new();
+        let mut questions: Vec<(String, Option<usize>)> = Vec::new();
         while let Some(row) = rows.next().map_err(|e| self.error(e))? {
             let id: i64 = row.get(0).map_err(|e| self.error(e))?;
-            let qid: String = row.get(1).map_err(|e| self.error(e))?;
-            if let Some(q) = codebook.question_index(&qid) {
-                map.entry(id).or_default().push(q);
+            let question_id = row
+                .get_ref(1)
+                .and_then(|v| v.as_str().map_err(Into::into))
+                .map_err(|e| self.error(e))?;
+            let q = match questions.iter().find(|(known, _)| known == question_id) {
+                Some((_, q)) => *q,
+                None => {
+                    let q = codebook.question_index(question_id);
+                    questions.push((question_id.to_string(), q));
+                    q
+                }
+            };
+            if let Some(q) = q {
+                answered.push((id, q));
             }
         }
-        Ok(map)
+        Ok(answered)
     }
 }
 
@@ -693,6 +721,29 @@ fn push_response_values(
             (QuestionKind::Numeric, Answer::Number(x)) => Value::Real(*x),
             _ => Value::Null,
         });
+    }
+}
+
+/// The stored spellings of a wave or role met so far and their codebook index: a store holds
+/// a handful, so each is matched against the codebook once, not once per response.
+#[derive(Default)]
+struct Distinct {
+    seen: Vec<(String, usize)>,
+}
+
+impl Distinct {
+    fn index(
+        &mut self,
+        stored: &str,
+        undefined: impl FnOnce(&str) -> Error,
+        lookup: impl FnOnce(&str) -> Option<usize>,
+    ) -> Result<usize> {
+        if let Some((_, index)) = self.seen.iter().find(|(s, _)| s == stored) {
+            return Ok(*index);
+        }
+        let index = lookup(stored).ok_or_else(|| undefined(stored))?;
+        self.seen.push((stored.to_string(), index));
+        Ok(index)
     }
 }
 
