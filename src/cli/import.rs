@@ -261,8 +261,9 @@ pub fn import_all(
         let rows = how
             .batch_rows
             .or((bytes.len() >= BATCH_FROM_BYTES).then_some(BATCH_ROWS));
-        let batched = rows
-            .and_then(|rows| ingest::Batches::open(&file, &bytes, sha256, survey, options, rows));
+        let batched = rows.and_then(|rows| {
+            ingest::Batches::open(&file, &bytes, sha256.clone(), survey, options, rows)
+        });
         let (parsed, outcome, late_warnings) = match batched {
             Some((first, batches)) => {
                 // The batches hold the file's text; its bytes are no longer needed.
@@ -272,7 +273,7 @@ pub fn import_all(
                 (first, outcome?, warnings)
             }
             None => {
-                let parsed = ingest::parse_bytes(&file, &bytes, survey, options);
+                let parsed = ingest::parse_hashed(&file, &bytes, sha256, survey, options);
                 progress.suspend(|| report_parse(&parsed));
                 let outcome = store.import(&parsed, &survey.codebook, mode)?;
                 (parsed, outcome, Vec::new())

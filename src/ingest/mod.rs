@@ -288,8 +288,20 @@ pub fn parse_bytes(
     survey: &Survey,
     options: &ImportOptions,
 ) -> ParsedFile {
+    parse_hashed(path, bytes, sha256_hex(bytes), survey, options)
+}
+
+/// `parse_bytes` for bytes whose SHA-256 the caller has already taken (an import takes it
+/// first, to skip a file stored before).
+pub fn parse_hashed(
+    path: &Path,
+    bytes: &[u8],
+    sha256: String,
+    survey: &Survey,
+    options: &ImportOptions,
+) -> ParsedFile {
     let display_name = display_path(path);
-    let mut parsed = ParsedFile::empty(path, display_name.clone(), sha256_hex(bytes));
+    let mut parsed = ParsedFile::empty(path, display_name.clone(), sha256);
     let file_problem = |row: usize, column: &str, value: &str, expected: &str| {
         Problem::new(&display_name, row, column, value, expected)
     };

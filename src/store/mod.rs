@@ -335,7 +335,10 @@ impl Store {
                     }
                     let response_id = tx.last_insert_rowid();
                     // Positioned by response id: the order `load` reads numeric answers in.
-                    counts.add_response(source, response_id as u64, response);
+                    // A validation writes nothing, so it counts nothing.
+                    if mode != Mode::ValidateOnly {
+                        counts.add_response(source, response_id as u64, response);
+                    }
                     for (question, answer) in codebook.questions.iter().zip(&response.answers) {
                         if let Answer::Text(text) = answer {
                             insert_text
