@@ -40,6 +40,38 @@ fn same_both_ways(ws: &TestWorkspace, args: &[&str]) -> String {
     stdout_of(&streamed)
 }
 
+/// Writes the benchmark workload `NAME.csv` and its codebook into the workspace.
+fn generated(
+    ws: &TestWorkspace,
+    name: &str,
+    rows: &str,
+    items: &str,
+    seed: &str,
+) -> (std::path::PathBuf, std::path::PathBuf) {
+    let csv = ws.path().join(format!("{name}.csv"));
+    ws.cmd()
+        .args([
+            "sample", "--rows", rows, "--items", items, "--seed", seed, "-o",
+        ])
+        .arg(&csv)
+        .assert()
+        .success();
+    (csv, ws.path().join(format!("{name}.codebook.toml")))
+}
+
+/// The arguments of `summary FILE --by pilot --format csv` under `codebook`.
+fn by_pilot<'a>(codebook: &'a Path, csv: &'a Path) -> [&'a str; 7] {
+    [
+        "--codebook",
+        codebook.to_str().unwrap(),
+        csv.to_str().unwrap(),
+        "--by",
+        "pilot",
+        "--format",
+        "csv",
+    ]
+}
+
 #[test]
 fn the_bundled_sample_summarises_the_same_streamed_or_in_memory() {
     let ws = TestWorkspace::new();
@@ -97,15 +129,7 @@ fn the_stored_counts_summarise_as_the_stored_rows_do() {
 #[test]
 fn generated_data_summarises_the_same_streamed_or_in_memory() {
     let ws = TestWorkspace::new();
-    let csv = ws.path().join("bench.csv");
-    ws.cmd()
-        .args([
-            "sample", "--rows", "3000", "--items", "12", "--seed", "5", "-o",
-        ])
-        .arg(&csv)
-        .assert()
-        .success();
-    let codebook = ws.path().join("bench.codebook.toml");
+    let (csv, codebook) = generated(&ws, "bench", "3000", "12", "5");
     // Bad rows the validation must leave out in both paths, and a quoted newline.
     let mut text = std::fs::read_to_string(&csv).unwrap();
     text.push_str("R99999991,P01,w9,learner,1,2,3,4,5,1,2,3,4,5,1,2,,,\n");
@@ -145,14 +169,7 @@ fn generated_data_summarises_the_same_streamed_or_in_memory() {
 #[test]
 fn a_quoted_line_break_where_the_header_read_stops_changes_nothing() {
     let ws = TestWorkspace::new();
-    let csv = ws.path().join("bench.csv");
-    ws.cmd()
-        .args([
-            "sample", "--rows", "60", "--items", "4", "--seed", "3", "-o",
-        ])
-        .arg(&csv)
-        .assert()
-        .success();
+    let (csv, codebook) = generated(&ws, "bench", "60", "4", "3");
     // The streamed summary parses the first 32 lines to learn the layout; here the 32nd line
     // break falls inside a quoted comment.
     let text = std::fs::read_to_string(&csv).unwrap();
@@ -160,19 +177,7 @@ fn a_quoted_line_break_where_the_header_read_stops_changes_nothing() {
     let row = "R77777777,P05,w3,learner,1,2,3,4,\"first\nsecond\nthird\",,mentoring";
     lines.insert(31, row);
     std::fs::write(&csv, lines.join("\n") + "\n").unwrap();
-    let codebook = ws.path().join("bench.codebook.toml");
-    let out = same_both_ways(
-        &ws,
-        &[
-            "--codebook",
-            codebook.to_str().unwrap(),
-            csv.to_str().unwrap(),
-            "--by",
-            "pilot",
-            "--format",
-            "csv",
-        ],
-    );
+    let out = same_both_ways(&ws, &by_pilot(&codebook, &csv));
     // The 46 generated learners and the one added.
     assert!(out.contains("learner,47,"), "{out}");
 }
@@ -180,14 +185,7 @@ fn a_quoted_line_break_where_the_header_read_stops_changes_nothing() {
 #[test]
 fn a_respondent_repeated_in_another_chunk_is_found() {
     let ws = TestWorkspace::new();
-    let csv = ws.path().join("big.csv");
-    ws.cmd()
-        .args([
-            "sample", "--rows", "30000", "--items", "12", "--seed", "9", "-o",
-        ])
-        .arg(&csv)
-        .assert()
-        .success();
+    let (csv, codebook) = generated(&ws, "big", "30000", "12", "9");
     // Over 4 MiB, so counted in two chunks; the first response again at the very end.
     let mut text = std::fs::read_to_string(&csv).unwrap();
     assert!(text.len() > 4 << 20);
@@ -195,16 +193,7 @@ fn a_respondent_repeated_in_another_chunk_is_found() {
     text.push_str(&first);
     text.push('\n');
     std::fs::write(&csv, text).unwrap();
-    let codebook = ws.path().join("big.codebook.toml");
-    let args = [
-        "--codebook",
-        codebook.to_str().unwrap(),
-        csv.to_str().unwrap(),
-        "--by",
-        "pilot",
-        "--format",
-        "csv",
-    ];
+    let args = by_pilot(&codebook, &csv);
     same_both_ways(&ws, &args);
     let streamed = ws.cmd().arg("summary").args(args).output().unwrap();
     assert!(
