@@ -799,9 +799,9 @@ fn count_chunk(path: &Path, plan: &Plan, start: u64, end: u64) -> Result<Option<
     Ok(Some(chunk))
 }
 
-/// How many records `bytes` of the file should hold, a quarter more for shorter records, and
-/// never more than a record of the eight bytes that id, pilot, wave and role take at least
-/// allow, nor more than 16 M: past that the list grows as it needs.
+/// How many records `bytes` of the file should hold, with a quarter more for shorter records;
+/// never more than one per 8 bytes (an id, pilot, wave and role take at least that) nor more
+/// than 16 M, past which the list grows as it needs.
 fn fingerprints_expected(plan: &Plan, bytes: u64) -> usize {
     (bytes / plan.bytes_per_row * 5 / 4)
         .min(bytes / 8)
