@@ -183,6 +183,37 @@ fn a_quoted_line_break_where_the_header_read_stops_changes_nothing() {
 }
 
 #[test]
+fn rating_cells_longer_than_a_byte_are_read_as_in_memory() {
+    let ws = TestWorkspace::new();
+    let (csv, codebook) = generated(&ws, "bench", "60", "4", "3");
+    // Blank cells in the first rating column, then cells of two bytes and more in the second:
+    // " 4" and "4 " are 4, "45" is refused. Each must be read, not looked up as a byte.
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let mut cells: Vec<String> = line.split(',').map(str::to_string).collect();
+        if i > 0 && i % 3 == 0 {
+            cells[4].clear();
+            cells[5] = [" 4", "4 ", "45"][i / 3 % 3].to_string();
+        }
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    }
+    std::fs::write(&csv, out).unwrap();
+    // Over all pilots, so that no figure is withheld as a small cell.
+    let mut args = by_pilot(&codebook, &csv)[..3].to_vec();
+    args.extend(["--format", "csv"]);
+    let streamed = same_both_ways(&ws, &args);
+    assert!(streamed.contains("\nQ002,"), "{streamed}");
+    let summary = ws.cmd().arg("summary").args(&args).output().unwrap();
+    assert!(
+        stderr_of(&summary).contains("invalid row(s) left out"),
+        "{}",
+        stderr_of(&summary)
+    );
+}
+
+#[test]
 fn a_respondent_repeated_in_another_chunk_is_found() {
     let ws = TestWorkspace::new();
     let (csv, codebook) = generated(&ws, "big", "30000", "12", "9");

@@ -575,17 +575,17 @@ impl<'a> Reader<'a> {
             match *action {
                 Action::Levels(q) => {
                     let slot = match (data.get(i), data.get(i + 1)) {
-                        (Some(b','), _) => 256,
+                        (Some(b','), _) => Some(256),
                         (Some(&b), Some(b',')) if !matches!(b, b'"' | b'\r' | b'\n') => {
-                            usize::from(b)
+                            Some(usize::from(b))
                         }
-                        _ => usize::MAX,
+                        _ => None,
                     };
-                    if let Some(&level) = self.level_table.get(j * 257 + slot) {
+                    if let Some(&level) = slot.and_then(|s| self.level_table.get(j * 257 + s)) {
                         if level != UNSEEN {
                             self.ok &= level != INVALID_LEVEL;
                             self.levels[q] = level;
-                            i += usize::from(slot != 256);
+                            i += usize::from(slot != Some(256));
                             continue;
                         }
                     }
