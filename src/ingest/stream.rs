@@ -66,8 +66,6 @@ enum Action {
 
 /// A level cell that the question's value map refuses.
 const INVALID_LEVEL: u8 = u8::MAX;
-/// A `Reader::level_table` slot not yet understood.
-const UNSEEN: u8 = u8::MAX - 1;
 
 /// One cell understood, without allocating.
 #[derive(Clone, Copy, PartialEq)]
@@ -463,9 +461,6 @@ struct Reader<'a> {
     /// Per column: pilot (local index, fingerprint of its lower-case id), wave or role index.
     meta: Vec<Cache<Option<(usize, u64)>>>,
     level_caches: Vec<Cache<u8>>,
-    /// Per column, 257 slots: the level of each one-byte cell and of the empty one (slot
-    /// 256) once seen, else `UNSEEN`. One flat table, so a rating cell costs one load.
-    level_table: Vec<u8>,
     values: Vec<Cache<Option<Code>>>,
     /// The row: each level question's level (0 missing), the other questions' codes.
     levels: Vec<u8>,
@@ -486,7 +481,6 @@ impl<'a> Reader<'a> {
             plan,
             meta: (0..width).map(|_| Cache::new()).collect(),
             level_caches: (0..width).map(|_| Cache::new()).collect(),
-            level_table: vec![UNSEEN; width * 257],
             values: (0..width).map(|_| Cache::new()).collect(),
             levels: vec![0; questions],
             codes: vec![Code::Missing; questions],
@@ -512,10 +506,6 @@ impl<'a> Reader<'a> {
             Action::Skip => {}
             Action::Levels(q) => {
                 let level = self.level_caches[j].get_or(field, || level_code(plan, q, field));
-                if field.len() <= 1 {
-                    let slot = field.first().map_or(256, |b| usize::from(*b));
-                    self.level_table[j * 257 + slot] = level;
-                }
                 self.ok &= level != INVALID_LEVEL;
                 self.levels[q] = level;
             }
@@ -572,34 +562,21 @@ impl<'a> Reader<'a> {
                     _ => return Plain::Other,
                 }
             }
-            match *action {
-                Action::Levels(q) => {
-                    let slot = match (data.get(i), data.get(i + 1)) {
-                        (Some(b','), _) => Some(256),
-                        (Some(&b), Some(b',')) if !matches!(b, b'"' | b'\r' | b'\n') => {
-                            Some(usize::from(b))
-                        }
-                        _ => None,
-                    };
-                    if let Some(&level) = slot.and_then(|s| self.level_table.get(j * 257 + s)) {
-                        if level != UNSEEN {
-                            self.ok &= level != INVALID_LEVEL;
-                            self.levels[q] = level;
-                            i += usize::from(slot != Some(256));
-                            continue;
-                        }
+            // A one-byte or empty rating cell already met is a lookup in its column's table.
+            if let Action::Levels(q) = *action {
+                let slot = match (data.get(i), data.get(i + 1)) {
+                    (Some(b','), _) => Some(256),
+                    (Some(&b), Some(b',')) if !matches!(b, b'"' | b'\r' | b'\n') => {
+                        Some(usize::from(b))
                     }
+                    _ => None,
+                };
+                if let Some(level) = slot.and_then(|s| self.level_caches[j].bytes[s]) {
+                    self.ok &= level != INVALID_LEVEL;
+                    self.levels[q] = level;
+                    i += usize::from(slot != Some(256));
+                    continue;
                 }
-                Action::Text(q) => {
-                    if let Some(next) = quoted_text(data, i) {
-                        if next.answered {
-                            self.codes[q] = Code::Answered;
-                        }
-                        i = next.end;
-                        continue;
-                    }
-                }
-                _ => {}
             }
             let Some((field, next)) = next_field(data, i, eof, scratch) else {
                 return Plain::More;
@@ -620,34 +597,6 @@ impl<'a> Reader<'a> {
             Some(_) => Plain::Other,
         }
     }
-}
-
-/// A quoted free-text cell read in place: whether it holds more than whitespace, and the
-/// index of the comma or line end after it.
-struct QuotedText {
-    answered: bool,
-    end: usize,
-}
-
-/// The quoted free-text cell at `data[i]`, when it has no doubled quote and ends within
-/// `data`; otherwise None, and the splitter reads it.
-fn quoted_text(data: &[u8], i: usize) -> Option<QuotedText> {
-    if data.get(i) != Some(&b'"') {
-        return None;
-    }
-    let close = i + 1 + memchr::memchr(b'"', data.get(i + 1..)?)?;
-    if !matches!(data.get(close + 1), Some(b',' | b'\r' | b'\n')) {
-        return None;
-    }
-    let content = &data[i + 1..close];
-    let answered = match content.first() {
-        Some(b) if b.is_ascii_graphic() => true,
-        _ => !trim(content).is_empty(),
-    };
-    Some(QuotedText {
-        answered,
-        end: close + 1,
-    })
 }
 
 /// How `Reader::plain_record` ended.
