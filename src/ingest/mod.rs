@@ -399,9 +399,10 @@ pub struct Batches {
 }
 
 impl Batches {
-    /// The first batch of `bytes` (whose hash the caller has taken) and the rest to come; None when the file is not for
-    /// batches (a workbook, another encoding than UTF-8, more than one header row, a file
-    /// refused as a whole or with no response in its first batch), and must be read whole.
+    /// The first batch of `bytes` (whose hash the caller has taken) and the rest to come.
+    /// None when the file is not for batches (a workbook, another encoding than UTF-8, more
+    /// than one header row, a file refused as a whole or with no response in its first
+    /// batch), and must be read whole.
     pub fn open(
         path: &Path,
         bytes: &[u8],

@@ -258,15 +258,18 @@ pub fn next_field<'a>(
         let bytes = if span.unescaped { &scratch[..] } else { data };
         return Some((&bytes[span.start as usize..span.end as usize], next));
     }
-    let rest = data.get(i..).unwrap_or_default();
-    let end = i + rest
-        .iter()
-        .position(|b| matches!(b, b',' | b'\r' | b'\n'))
-        .unwrap_or(rest.len());
+    let end = i + unquoted_len(data.get(i..).unwrap_or_default());
     if end == data.len() && !eof {
         return None;
     }
     Some((&data[i.min(end)..end], end))
+}
+
+/// How many bytes of `rest` come before the comma or line end that ends an unquoted field.
+fn unquoted_len(rest: &[u8]) -> usize {
+    rest.iter()
+        .position(|b| matches!(b, b',' | b'\r' | b'\n'))
+        .unwrap_or(rest.len())
 }
 
 /// The quoted field opening at `data[open]`, and the index of the byte that ends it (a comma,
@@ -334,12 +337,8 @@ fn unescape_field(
         }
     }
     // After the closing quote: plain bytes up to the next comma or line end.
-    let rest = &data[i..];
-    let run = rest
-        .iter()
-        .position(|b| matches!(b, b',' | b'\r' | b'\n'))
-        .unwrap_or(rest.len());
-    unescaped.extend_from_slice(&rest[..run]);
+    let run = unquoted_len(&data[i..]);
+    unescaped.extend_from_slice(&data[i..i + run]);
     i += run;
     if i == data.len() && !eof {
         return None;

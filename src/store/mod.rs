@@ -513,53 +513,41 @@ impl Store {
         let mut next_text = 0;
         let mut present_by_import = self.questions_present(codebook)?;
         let mut sources: HashMap<i64, u32> = HashMap::new();
-        let mut last_source: (Option<i64>, u32) = (None, 0);
+        let mut last_source: Option<(i64, u32)> = None;
         let mut dataset = Dataset::new(codebook);
         let mut rows = stmt.query([]).map_err(|e| self.error(e))?;
         let mut response = Response::blank(codebook);
         let (mut waves, mut roles) = (Distinct::default(), Distinct::default());
         while let Some(row) = rows.next().map_err(|e| self.error(e))? {
-            let text = |i: usize| -> Result<&str> {
-                row.get_ref(i)
-                    .and_then(|v| v.as_str().map_err(Into::into))
-                    .map_err(|e| self.error(e))
-            };
+            let text = |i: usize| text_at(row, i).map_err(|e| self.error(e));
             response.respondent_id.clear();
             response.respondent_id.push_str(text(0)?);
             response.pilot.clear();
             response.pilot.push_str(text(1)?);
-            response.wave = waves.index(text(2)?, |wave| {
-                Error::Invalid(format!(
-                    "the store holds wave \"{wave}\", which the codebook {} does not define; expected one of {}",
-                    codebook.path.display(),
-                    codebook.waves.join(", ")
-                ))
-            }, |w| codebook.wave_index(w))?;
-            response.role = roles.index(text(3)?, |role| {
-                Error::Invalid(format!(
-                    "the store holds role \"{role}\", which the codebook {} does not define; expected one of {}",
-                    codebook.path.display(),
-                    codebook.roles.join(", ")
-                ))
-            }, |r| codebook.role_index(r))?;
+            let wave = text(2)?;
+            response.wave = waves
+                .index(wave, |w| codebook.wave_index(w))
+                .ok_or_else(|| undefined(codebook, "wave", wave, &codebook.waves))?;
+            let role = text(3)?;
+            response.role = roles
+                .index(role, |r| codebook.role_index(r))
+                .ok_or_else(|| undefined(codebook, "role", role, &codebook.roles))?;
             response.weight = row.get(4).map_err(|e| self.error(e))?;
             let id: i64 = row.get(5).map_err(|e| self.error(e))?;
             response.quality.duration_seconds = row.get(6).map_err(|e| self.error(e))?;
             let import_id: i64 = row.get(7).map_err(|e| self.error(e))?;
-            // Rows come in id order, so an import's rows come together.
-            if last_source.0 != Some(import_id) {
-                let source = match sources.get(&import_id) {
-                    Some(source) => *source,
-                    None => {
-                        let present = present_by_import.remove(&import_id).unwrap_or_default();
-                        let source = dataset.add_source(present);
-                        sources.insert(import_id, source);
-                        source
-                    }
-                };
-                last_source = (Some(import_id), source);
-            }
-            let source = last_source.1;
+            // Rows come in id order, so an import's rows come together: its source is looked
+            // up when the import changes, not per row.
+            let source = match last_source {
+                Some((last, source)) if last == import_id => source,
+                _ => {
+                    let source = *sources.entry(import_id).or_insert_with(|| {
+                        dataset.add_source(present_by_import.remove(&import_id).unwrap_or_default())
+                    });
+                    last_source = Some((import_id, source));
+                    source
+                }
+            };
             for answer in response.answers.iter_mut() {
                 *answer = Answer::Missing;
             }
@@ -625,22 +613,11 @@ impl Store {
             .map_err(|e| self.error(e))?;
         let mut rows = stmt.query([]).map_err(|e| self.error(e))?;
         let mut answered = Vec::new();
-        let mut questions: Vec<(String, Option<usize>)> = Vec::new();
+        let mut questions = Distinct::default();
         while let Some(row) = rows.next().map_err(|e| self.error(e))? {
             let id: i64 = row.get(0).map_err(|e| self.error(e))?;
-            let question_id = row
-                .get_ref(1)
-                .and_then(|v| v.as_str().map_err(Into::into))
-                .map_err(|e| self.error(e))?;
-            let q = match questions.iter().find(|(known, _)| known == question_id) {
-                Some((_, q)) => *q,
-                None => {
-                    let q = codebook.question_index(question_id);
-                    questions.push((question_id.to_string(), q));
-                    q
-                }
-            };
-            if let Some(q) = q {
+            let question_id = text_at(row, 1).map_err(|e| self.error(e))?;
+            if let Some(q) = questions.index(question_id, |id| codebook.question_index(id)) {
                 answered.push((id, q));
             }
         }
@@ -727,27 +704,37 @@ fn push_response_values(
     }
 }
 
-/// The stored spellings of a wave or role met so far and their codebook index: a store holds
-/// a handful, so each is matched against the codebook once, not once per response.
+/// The stored spellings of a wave, role or question id met so far, and the codebook's index
+/// for each (None: the codebook lacks it): a store holds a handful, so each is matched against
+/// the codebook once, not once per row.
 #[derive(Default)]
 struct Distinct {
-    seen: Vec<(String, usize)>,
+    seen: Vec<(String, Option<usize>)>,
 }
 
 impl Distinct {
-    fn index(
-        &mut self,
-        stored: &str,
-        undefined: impl FnOnce(&str) -> Error,
-        lookup: impl FnOnce(&str) -> Option<usize>,
-    ) -> Result<usize> {
+    fn index(&mut self, stored: &str, lookup: impl FnOnce(&str) -> Option<usize>) -> Option<usize> {
         if let Some((_, index)) = self.seen.iter().find(|(s, _)| s == stored) {
-            return Ok(*index);
+            return *index;
         }
-        let index = lookup(stored).ok_or_else(|| undefined(stored))?;
+        let index = lookup(stored);
         self.seen.push((stored.to_string(), index));
-        Ok(index)
+        index
     }
+}
+
+/// A text column of `row`, read in place.
+fn text_at<'r>(row: &'r rusqlite::Row, i: usize) -> rusqlite::Result<&'r str> {
+    row.get_ref(i)?.as_str().map_err(Into::into)
+}
+
+/// A stored wave or role (`kind`) that the codebook does not define.
+fn undefined(codebook: &Codebook, kind: &str, stored: &str, defined: &[String]) -> Error {
+    Error::Invalid(format!(
+        "the store holds {kind} \"{stored}\", which the codebook {} does not define; expected one of {}",
+        codebook.path.display(),
+        defined.join(", ")
+    ))
 }
 
 /// Turns a stored value back into an answer under the current codebook.
