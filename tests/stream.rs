@@ -218,9 +218,12 @@ fn the_committed_benchmark_codebook_is_the_generated_one() {
     assert_eq!(committed, mctrack::sample::wide::codebook_text(40));
 }
 
-/// Counts keyed by what they mean (pilot name, wave, role), whatever order cells were met in.
-fn by_meaning(counts: &Counts) -> BTreeMap<(String, u8, u8), Vec<u64>> {
-    let mut out: BTreeMap<(String, u8, u8), Vec<u64>> = BTreeMap::new();
+/// Counters keyed by what their cell means (pilot name, wave, role).
+type ByMeaning = BTreeMap<(String, u8, u8), Vec<u64>>;
+
+/// Counts keyed by what they mean, whatever order cells were met in.
+fn by_meaning(counts: &Counts) -> ByMeaning {
+    let mut out = ByMeaning::new();
     for (key, counters) in &counts.cells {
         let slot = out
             .entry((
@@ -274,15 +277,98 @@ proptest! {
         let many = stream::count_file(&path, &survey, &options, &mut chunked, 0, threads).unwrap().unwrap();
         prop_assert_eq!(one.rejected, many.rejected);
         prop_assert_eq!(by_meaning(&whole), by_meaning(&chunked));
-        let parsed = ingest::parse_path(&path, &survey, &options).unwrap();
-        let mut in_memory = Counts::new(&survey.codebook);
-        let source = in_memory.add_source(parsed.questions_present(survey.codebook.questions.len()));
-        for response in &parsed.responses {
-            in_memory.add_response(source, response.source_row as u64, response);
-        }
-        prop_assert_eq!(parsed.rejected.len(), one.rejected);
-        prop_assert_eq!(by_meaning(&in_memory), by_meaning(&whole));
+        let (in_memory, rejected) = counted_in_memory(&path, &survey);
+        prop_assert_eq!(rejected, one.rejected);
+        prop_assert_eq!(in_memory, by_meaning(&whole));
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+    /// Records with quotes where csv-core reads them literally, quoted line breaks and
+    /// commas, CR, LF and CRLF line ends, and missing or extra cells, at any chunk split.
+    #[test]
+    fn odd_quoting_and_line_ends_count_as_in_memory(
+        rows in proptest::collection::vec(
+            (
+                0usize..4,
+                proptest::collection::vec(0usize..14, 6),
+                0usize..4,
+            ),
+            1..60,
+        ),
+        threads in 1usize..4,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let survey = bench_survey(dir.path());
+        let cells = [
+            "4", "", "\"4\"", "\"a,\"\"b\n\"\"\"", "a\"b", "\"a\"b", "\"", " 4 ", "\"\"",
+            "3,5", "mentoring;childcare", "\"a\r\nb\"", "\"\"\"\"", "\"4\" ",
+        ];
+        let mut text = String::from("respondent_id,pilot_id,wave,role,Q001,Q002,Q003,comment_1,comment_2,supports\n");
+        for (i, (pilot, row, line_end)) in rows.iter().enumerate() {
+            let pilot = ["P01", "\"P02\"", "P0\"3", "P04"][*pilot];
+            let row: Vec<&str> = row.iter().map(|&c| cells[c]).collect();
+            let line_end = ["\n", "\r\n", "\r", "\n\n"][*line_end];
+            text.push_str(&format!("R{i},{pilot},w2,learner,{}{line_end}", row.join(",")));
+        }
+        let path = dir.path().join("data.csv");
+        std::fs::write(&path, &text).unwrap();
+        let mut streamed = Counts::new(&survey.codebook);
+        let counted = stream::count_file(&path, &survey, &ImportOptions::default(), &mut streamed, 0, threads).unwrap();
+        if let Some(counted) = counted.filter(|c| c.file_problems.is_empty()) {
+            let (in_memory, rejected) = counted_in_memory(&path, &survey);
+            prop_assert_eq!(rejected, counted.rejected, "{:?}", text);
+            prop_assert_eq!(in_memory, by_meaning(&streamed), "{:?}", text);
+        }
+    }
+}
+
+/// The fast path reads 64 bytes at a time from each record's start: a quote on either side
+/// of a block's edge, and a file ending inside quotes at one, are read as in memory.
+#[test]
+fn quotes_at_a_block_edge_are_read_as_in_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let survey = bench_survey(dir.path());
+    let header = "respondent_id,pilot_id,wave,role,Q001,Q002,Q003,comment_1,comment_2,supports\n";
+    for pad in 0..140 {
+        let id = format!("R{}", "x".repeat(pad));
+        for record in [
+            format!("{id},P01,w2,learner,\"4\" ,,,,,\n{id}2,P01,w2,learner,\"4\",\"5\",,,,\n"),
+            format!(
+                "{id},P01,w2,learner,4,4,4,\"a\"\"b\",,\n{id}2,P01,w2,learner,4,4,4,,,\"mentoring"
+            ),
+            format!("{id},P01,w2,learner,4,4,4,,\"a,\nb\",\"childcare\""),
+        ] {
+            let path = dir.path().join("data.csv");
+            std::fs::write(&path, format!("{header}{record}")).unwrap();
+            let mut streamed = Counts::new(&survey.codebook);
+            let counted = stream::count_file(
+                &path,
+                &survey,
+                &ImportOptions::default(),
+                &mut streamed,
+                0,
+                1,
+            )
+            .unwrap()
+            .unwrap();
+            let (in_memory, rejected) = counted_in_memory(&path, &survey);
+            assert_eq!(rejected, counted.rejected, "{record:?}");
+            assert_eq!(in_memory, by_meaning(&streamed), "{record:?}");
+        }
+    }
+}
+
+/// The counts of `path` read whole into memory, by meaning, and the rows left out.
+fn counted_in_memory(path: &Path, survey: &mctrack::codebook::Survey) -> (ByMeaning, usize) {
+    let parsed = ingest::parse_path(path, survey, &ImportOptions::default()).unwrap();
+    let mut counts = Counts::new(&survey.codebook);
+    let source = counts.add_source(parsed.questions_present(survey.codebook.questions.len()));
+    for response in &parsed.responses {
+        counts.add_response(source, response.source_row as u64, response);
+    }
+    (by_meaning(&counts), parsed.rejected.len())
 }
 
 /// The csv crate's records of `bytes`, with mctrack's reader settings.

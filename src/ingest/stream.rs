@@ -24,7 +24,7 @@ use crate::codebook::{QuestionKind, Survey};
 use crate::error::{Error, Result};
 use crate::ingest::formats::Platform;
 use crate::ingest::mapping::{Answer, ColumnTarget, MetaField, ValueMap};
-use crate::ingest::split::{next_field, Record, SplitError, Splitter};
+use crate::ingest::split::{self, Record, SplitError, Splitter};
 use crate::ingest::{parse_bytes, parse_meta, ImportOptions, Problem, Response, MAX_FIELD_BYTES};
 
 /// How much of the file is read to find its header, layout and encoding, and how many of its
@@ -541,8 +541,11 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads the record at `data[at..]` cell by cell as it finds them, without splitting it
-    /// first, when it is plain: one field per column and a respondent id. A one-byte or empty
-    /// rating cell, most of a survey export, is a table lookup.
+    /// first, when it is plain: one field per column, a respondent id, and quotes only around
+    /// whole fields. The fields' ends are found 64 bytes at a time, from masks of the block's
+    /// commas, quotes and line ends; quotes are paired by a prefix XOR, as in simdjson. A quote
+    /// that csv-core would read otherwise (one inside an unquoted field, or bytes after a
+    /// closing quote) makes the record not plain.
     fn plain_record(
         &mut self,
         data: &[u8],
@@ -552,50 +555,110 @@ impl<'a> Reader<'a> {
         pilots: &mut Vec<String>,
     ) -> Plain {
         self.start_row();
-        let plan = self.plan;
-        let mut i = at;
-        for (j, action) in plan.actions.iter().enumerate() {
-            if j > 0 {
-                match data.get(i) {
-                    Some(b',') => i += 1,
-                    None if !eof => return Plain::More,
-                    _ => return Plain::Other,
+        let last = self.plan.actions.len() - 1;
+        let mut column = 0;
+        let mut field_start = at;
+        // All ones when the block begins inside quotes; 1 when the byte before it ends a
+        // field or is a quote, as the record's start counts.
+        let mut inside = 0u64;
+        let mut edge_before = 1u64;
+        let mut block_at = at;
+        loop {
+            let rest = data.get(block_at..).unwrap_or_default();
+            let mut padded = [0u8; 64];
+            let (block, valid) = match rest.first_chunk::<64>() {
+                Some(block) => (block, u64::MAX),
+                None => {
+                    padded[..rest.len()].copy_from_slice(rest);
+                    (&padded, (1u64 << rest.len()) - 1)
                 }
-            }
-            // A one-byte or empty rating cell already met is a lookup in its column's table.
-            if let Action::Levels(q) = *action {
-                let slot = match (data.get(i), data.get(i + 1)) {
-                    (Some(b','), _) => Some(256),
-                    (Some(&b), Some(b',')) if !matches!(b, b'"' | b'\r' | b'\n') => {
-                        Some(usize::from(b))
-                    }
-                    _ => None,
-                };
-                if let Some(level) = slot.and_then(|s| self.level_caches[j].bytes[s]) {
-                    self.ok &= level != INVALID_LEVEL;
-                    self.levels[q] = level;
-                    i += usize::from(slot != Some(256));
-                    continue;
-                }
-            }
-            let Some((field, next)) = next_field(data, i, eof, scratch) else {
-                return Plain::More;
             };
-            self.field(j, field, pilots);
-            i = next;
+            let classes = split::classify(block);
+            let quote = classes.quote & valid;
+            let edges = (classes.comma | classes.line | quote) & valid;
+            let in_quotes = if quote == 0 {
+                inside
+            } else {
+                split::prefix_xor(quote) ^ inside
+            };
+            if quote != 0 {
+                // The data's end, or the byte after the block, may follow a closing quote.
+                let next_is_edge = data
+                    .get(block_at + 64)
+                    .is_none_or(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'));
+                let edge_after = (edges | !valid) >> 1 | u64::from(next_is_edge) << 63;
+                let opening = quote & in_quotes;
+                let closing = quote & !in_quotes;
+                if opening & !(edges << 1 | edge_before) != 0 || closing & !edge_after != 0 {
+                    return Plain::Other;
+                }
+            }
+            let mut ends = (classes.comma | classes.line) & valid & !in_quotes;
+            while ends != 0 {
+                let end = block_at + ends.trailing_zeros() as usize;
+                ends &= ends - 1;
+                self.cell(column, &data[field_start..end], scratch, pilots);
+                if data[end] != b',' {
+                    if column != last || self.id.is_none() {
+                        return Plain::Other;
+                    }
+                    return Plain::Record {
+                        content: end,
+                        end: end + 1,
+                    };
+                }
+                if column == last {
+                    return Plain::Other;
+                }
+                column += 1;
+                field_start = end + 1;
+            }
+            if valid != u64::MAX {
+                // The data end in this block, inside the record.
+                if !eof {
+                    return Plain::More;
+                }
+                let ends_inside = match rest.len() {
+                    0 => inside != 0,
+                    n => in_quotes >> (n - 1) & 1 == 1,
+                };
+                if ends_inside || column != last {
+                    return Plain::Other;
+                }
+                self.cell(column, &data[field_start..], scratch, pilots);
+                if self.id.is_none() {
+                    return Plain::Other;
+                }
+                return Plain::Record {
+                    content: data.len(),
+                    end: data.len(),
+                };
+            }
+            inside = ((in_quotes as i64) >> 63) as u64;
+            edge_before = edges >> 63;
+            block_at += 64;
         }
-        if self.id.is_none() {
-            return Plain::Other;
+    }
+
+    /// Reads column `j`'s field as it stands in a plain record, quotes included: a one-byte
+    /// or empty rating cell already met is a lookup in its column's table, and free text is
+    /// only checked for an answer, without undoing its doubled quotes.
+    fn cell(&mut self, j: usize, raw: &[u8], scratch: &mut Vec<u8>, pilots: &mut Vec<String>) {
+        let action = self.plan.actions[j];
+        if let (Action::Levels(q), 0 | 1) = (action, raw.len()) {
+            let slot = raw.first().map_or(256, |&b| usize::from(b));
+            if let Some(level) = self.level_caches[j].bytes[slot] {
+                self.ok &= level != INVALID_LEVEL;
+                self.levels[q] = level;
+                return;
+            }
         }
-        match data.get(i) {
-            Some(b'\r' | b'\n') => Plain::Record {
-                content: i,
-                end: i + 1,
-            },
-            None if eof => Plain::Record { content: i, end: i },
-            None => Plain::More,
-            Some(_) => Plain::Other,
-        }
+        let field = match raw {
+            [b'"', content @ .., b'"'] if matches!(action, Action::Text(_)) => content,
+            [b'"', content @ .., b'"'] => split::undouble_quotes(content, scratch),
+            _ => raw,
+        };
+        self.field(j, field, pilots);
     }
 }
 
