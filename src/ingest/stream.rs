@@ -66,6 +66,10 @@ enum Action {
 
 /// A level cell that the question's value map refuses.
 const INVALID_LEVEL: u8 = u8::MAX;
+/// A one-byte or empty level cell not yet met in its column.
+const UNSEEN_LEVEL: u8 = u8::MAX - 1;
+/// Slots per column in `Reader::short_levels`: one per byte value, and one for the empty cell.
+const SHORT_SLOTS: usize = 257;
 
 /// One cell understood, without allocating.
 #[derive(Clone, Copy, PartialEq)]
@@ -460,6 +464,9 @@ struct Reader<'a> {
     plan: &'a Plan<'a>,
     /// Per column: pilot (local index, fingerprint of its lower-case id), wave or role index.
     meta: Vec<Cache<Option<(usize, u64)>>>,
+    /// Each level column's level for its empty and one-byte cells, most of a survey export:
+    /// `SHORT_SLOTS` per column, `UNSEEN_LEVEL` until met. Longer cells are in `level_caches`.
+    short_levels: Vec<u8>,
     level_caches: Vec<Cache<u8>>,
     values: Vec<Cache<Option<Code>>>,
     /// The row: each level question's level (0 missing), the other questions' codes.
@@ -480,6 +487,7 @@ impl<'a> Reader<'a> {
         Reader {
             plan,
             meta: (0..width).map(|_| Cache::new()).collect(),
+            short_levels: vec![UNSEEN_LEVEL; width * SHORT_SLOTS],
             level_caches: (0..width).map(|_| Cache::new()).collect(),
             values: (0..width).map(|_| Cache::new()).collect(),
             levels: vec![0; questions],
@@ -505,7 +513,17 @@ impl<'a> Reader<'a> {
         match plan.actions[j] {
             Action::Skip => {}
             Action::Levels(q) => {
-                let level = self.level_caches[j].get_or(field, || level_code(plan, q, field));
+                let level = match short_slot(j, field) {
+                    Some(at) => match self.short_levels[at] {
+                        UNSEEN_LEVEL => {
+                            let level = level_code(plan, q, field);
+                            self.short_levels[at] = level;
+                            level
+                        }
+                        level => level,
+                    },
+                    None => self.level_caches[j].get_or(field, || level_code(plan, q, field)),
+                };
                 self.ok &= level != INVALID_LEVEL;
                 self.levels[q] = level;
             }
@@ -595,10 +613,36 @@ impl<'a> Reader<'a> {
             }
             let mut ends = (classes.comma | classes.line) & valid & !in_quotes;
             while ends != 0 {
-                let end = block_at + ends.trailing_zeros() as usize;
+                // A run of rating cells already met, in a loop that calls nothing, so that
+                // the tables stay in registers; it leaves the record's end to the loop below.
+                let (short_levels, levels) = (&self.short_levels, &mut self.levels);
+                while ends != 0 && column != last {
+                    let bit = ends.trailing_zeros();
+                    let end = block_at + bit as usize;
+                    let Action::Levels(q) = self.plan.actions[column] else {
+                        break;
+                    };
+                    let Some(at) = short_slot(column, &data[field_start..end]) else {
+                        break;
+                    };
+                    let level = short_levels[at];
+                    if level == UNSEEN_LEVEL || classes.line >> bit & 1 == 1 {
+                        break;
+                    }
+                    self.ok &= level != INVALID_LEVEL;
+                    levels[q] = level;
+                    ends &= ends - 1;
+                    column += 1;
+                    field_start = end + 1;
+                }
+                if ends == 0 {
+                    break;
+                }
+                let bit = ends.trailing_zeros();
                 ends &= ends - 1;
+                let end = block_at + bit as usize;
                 self.cell(column, &data[field_start..end], scratch, pilots);
-                if data[end] != b',' {
+                if classes.line >> bit & 1 == 1 {
                     if column != last || self.id.is_none() {
                         return Plain::Other;
                     }
@@ -640,26 +684,28 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Reads column `j`'s field as it stands in a plain record, quotes included: a one-byte
-    /// or empty rating cell already met is a lookup in its column's table, and free text is
+    /// Reads column `j`'s field as it stands in a plain record, quotes included; free text is
     /// only checked for an answer, without undoing its doubled quotes.
     fn cell(&mut self, j: usize, raw: &[u8], scratch: &mut Vec<u8>, pilots: &mut Vec<String>) {
-        let action = self.plan.actions[j];
-        if let (Action::Levels(q), 0 | 1) = (action, raw.len()) {
-            let slot = raw.first().map_or(256, |&b| usize::from(b));
-            if let Some(level) = self.level_caches[j].bytes[slot] {
-                self.ok &= level != INVALID_LEVEL;
-                self.levels[q] = level;
-                return;
-            }
-        }
         let field = match raw {
-            [b'"', content @ .., b'"'] if matches!(action, Action::Text(_)) => content,
+            [b'"', content @ .., b'"'] if matches!(self.plan.actions[j], Action::Text(_)) => {
+                content
+            }
             [b'"', content @ .., b'"'] => split::undouble_quotes(content, scratch),
             _ => raw,
         };
         self.field(j, field, pilots);
     }
+}
+
+/// Where an empty or one-byte cell of column `j` has its level in `Reader::short_levels`.
+fn short_slot(j: usize, field: &[u8]) -> Option<usize> {
+    let slot = match field {
+        [] => 256,
+        [b] => usize::from(*b),
+        _ => return None,
+    };
+    Some(j * SHORT_SLOTS + slot)
 }
 
 /// How `Reader::plain_record` ended.
@@ -823,6 +869,12 @@ fn fingerprints_expected(plan: &Plan, bytes: u64) -> usize {
 /// A field without the surrounding whitespace that `str::trim` removes (fields are checked to
 /// be UTF-8 before this is called).
 fn trim(field: &[u8]) -> &[u8] {
+    // Whitespace at either end starts with a byte that is either ASCII whitespace or not
+    // ASCII at all, so a field ending in visible ASCII bytes is already trimmed.
+    let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    if visible(field.first()) && visible(field.last()) {
+        return field;
+    }
     if field.is_ascii() {
         // `str::trim`'s whitespace within ASCII: tab, line feed, vertical tab, form feed,
         // carriage return and space.
