@@ -360,6 +360,36 @@ fn quotes_at_a_block_edge_are_read_as_in_memory() {
     }
 }
 
+/// A chunk counts rows in 16-bit counters and adds them up before one would overflow: one
+/// cell of 70,000 rows counts as in memory.
+#[test]
+fn a_cell_with_more_rows_than_a_16_bit_counter_holds_counts_as_in_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let survey = bench_survey(dir.path());
+    let mut text = String::from(
+        "respondent_id,pilot_id,wave,role,Q001,Q002,Q003,comment_1,comment_2,supports\n",
+    );
+    for i in 0..70_000 {
+        text.push_str(&format!("R{i},P01,w1,learner,{},4,,,,\n", i % 5 + 1));
+    }
+    let path = dir.path().join("data.csv");
+    std::fs::write(&path, &text).unwrap();
+    let mut streamed = Counts::new(&survey.codebook);
+    stream::count_file(
+        &path,
+        &survey,
+        &ImportOptions::default(),
+        &mut streamed,
+        0,
+        1,
+    )
+    .unwrap()
+    .unwrap();
+    let streamed = by_meaning(&streamed);
+    assert_eq!(streamed[&("P01".to_string(), 0, 0)][0], 70_000);
+    assert_eq!(counted_in_memory(&path, &survey).0, streamed);
+}
+
 /// The counts of `path` read whole into memory, by meaning, and the rows left out.
 fn counted_in_memory(path: &Path, survey: &mctrack::codebook::Survey) -> (ByMeaning, usize) {
     let parsed = ingest::parse_path(path, survey, &ImportOptions::default()).unwrap();

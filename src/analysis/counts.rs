@@ -9,6 +9,7 @@
 //! parts of a file merge by adding, which lets a file be counted in chunks on every core.
 
 use std::collections::HashMap;
+use std::ops::AddAssign;
 
 use crate::codebook::{Codebook, QuestionKind};
 use crate::ingest::mapping::Answer;
@@ -93,11 +94,11 @@ impl Layout {
     }
 
     /// Counts a non-empty select-all answer whose slots start at `at`.
-    pub fn count_choices(&self, counters: &mut [u64], at: usize, set: u64) {
-        counters[at + 1] += 1;
+    pub fn count_choices<C: AddAssign + From<u8>>(&self, counters: &mut [C], at: usize, set: u64) {
+        counters[at + 1] += C::from(1);
         let mut bits = set;
         while bits != 0 {
-            counters[at + 2 + bits.trailing_zeros() as usize] += 1;
+            counters[at + 2 + bits.trailing_zeros() as usize] += C::from(1);
             bits &= bits - 1;
         }
     }

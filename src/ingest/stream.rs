@@ -104,6 +104,10 @@ struct Plan<'a> {
 struct Chunk {
     pilots: Vec<String>,
     counters: Vec<u64>,
+    /// Each row is counted here first, in 16-bit counters that a row touches a quarter as
+    /// many cache lines of, and a cell is added into `counters` when its row count would
+    /// overflow (no counter of a cell exceeds its row count) and at the chunk's end.
+    recent: Vec<u16>,
     numbers: Vec<(usize, u32, u64, f64)>,
     /// Of each accepted row's respondent, sorted (by the chunk's own thread).
     fingerprints: Vec<u64>,
@@ -744,6 +748,7 @@ fn count_chunk(path: &Path, plan: &Plan, start: u64, end: u64) -> Result<Option<
     let mut chunk = Chunk {
         pilots: Vec::new(),
         counters: Vec::new(),
+        recent: Vec::new(),
         numbers: Vec::new(),
         fingerprints: Vec::with_capacity(fingerprints_expected(plan, end - start)),
         data_rows: 0,
@@ -838,10 +843,15 @@ fn count_chunk(path: &Path, plan: &Plan, start: u64, end: u64) -> Result<Option<
             }
         }
         let cell = (pilot * waves + wave) * roles + role;
-        if chunk.counters.len() < (cell + 1) * stride {
-            chunk.counters.resize((cell + 1) * stride, 0);
+        let cell_counters = cell * stride..(cell + 1) * stride;
+        if chunk.counters.len() < cell_counters.end {
+            chunk.counters.resize(cell_counters.end, 0);
+            chunk.recent.resize(cell_counters.end, 0);
         }
-        let counters = &mut chunk.counters[cell * stride..(cell + 1) * stride];
+        let counters = &mut chunk.recent[cell_counters.clone()];
+        if counters[0] == u16::MAX {
+            add_counters(&mut chunk.counters[cell_counters], counters);
+        }
         counters[0] += 1;
         for &(q, at) in &plan.level_slots {
             counters[at + levels[q] as usize] += 1;
@@ -866,8 +876,17 @@ fn count_chunk(path: &Path, plan: &Plan, start: u64, end: u64) -> Result<Option<
             }
         }
     }
+    add_counters(&mut chunk.counters, &mut chunk.recent);
     chunk.fingerprints.sort_unstable();
     Ok(Some(chunk))
+}
+
+/// Adds `recent` into `totals` and sets it to zero.
+fn add_counters(totals: &mut [u64], recent: &mut [u16]) {
+    for (total, count) in totals.iter_mut().zip(recent) {
+        *total += u64::from(*count);
+        *count = 0;
+    }
 }
 
 /// How many records `bytes` of the file should hold, with a quarter more for shorter records;
