@@ -2,9 +2,11 @@
 
 Inserts 200,000 rows of 49 columns (ids, pilot, wave, role, two comments, a select-all answer
 and 40 ratings) in one transaction in WAL mode with `executemany`, without and then with the
-unique (pilot_id, wave, respondent_id) index. Python's binding is included, so this is an
-upper bound on SQLite's share; BENCHMARKS.md uses it to show that a row per response cannot
-meet the import target. Usage: python3 scripts/sqlite_rows.py [DIR]
+unique (pilot_id, wave, respondent_id) index; then the same rows with the 40 ratings packed
+into one text column (the layout a `responses` view could unpack with `substr`). Python's
+binding is included, so this is an upper bound on SQLite's share; BENCHMARKS.md uses it to
+show that a row per response, packed or not, cannot meet the import target.
+Usage: python3 scripts/sqlite_rows.py [DIR]
 """
 import os
 import random
@@ -36,15 +38,25 @@ def main():
             for i in range(ROWS)]
     columns = "import_id, source_row, respondent_id, pilot_id, wave, role, comment_1, comment_2, supports, " + ", ".join(items)
     insert = f"INSERT INTO responses ({columns}) VALUES ({', '.join('?' * (9 + ITEMS))})"
+    time_inserts(db, "responses", insert, rows, "")
+    db.execute("CREATE TABLE packed (id INTEGER PRIMARY KEY, import_id INTEGER, source_row INTEGER, "
+               "respondent_id TEXT, pilot_id TEXT, wave TEXT, role TEXT, comment_1 TEXT, comment_2 TEXT, "
+               "supports TEXT, ratings TEXT)")
+    packed = [row[:9] + ("".join(" " if r is None else str(r) for r in row[9:]),) for row in rows]
+    insert = f"INSERT INTO packed ({columns.split(', q0')[0]}, ratings) VALUES ({', '.join('?' * 10)})"
+    time_inserts(db, "packed", insert, packed, ", the ratings in one column")
+
+
+def time_inserts(db, table, insert, rows, layout):
     for label in ("without the unique index", "with the unique index"):
         if label.startswith("with "):
-            db.execute("DELETE FROM responses")
-            db.execute("CREATE UNIQUE INDEX responses_key ON responses (pilot_id, wave, respondent_id)")
+            db.execute(f"DELETE FROM {table}")
+            db.execute(f"CREATE UNIQUE INDEX {table}_key ON {table} (pilot_id, wave, respondent_id)")
         start = time.perf_counter()
         db.execute("BEGIN")
         db.executemany(insert, rows)
         db.execute("COMMIT")
-        print(f"{ROWS:,} rows {label}: {time.perf_counter() - start:.2f} s")
+        print(f"{len(rows):,} rows{layout} {label}: {time.perf_counter() - start:.2f} s")
 
 
 if __name__ == "__main__":
