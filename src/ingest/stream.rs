@@ -103,11 +103,11 @@ struct Plan<'a> {
 /// One chunk's counts. Cells are (local pilot, wave, role), `layout.width` counters each.
 struct Chunk {
     pilots: Vec<String>,
-    counters: Vec<u64>,
-    /// Each row is counted here first, in 16-bit counters that a row touches a quarter as
-    /// many cache lines of, and a cell is added into `counters` when its row count would
-    /// overflow (no counter of a cell exceeds its row count) and at the chunk's end.
-    recent: Vec<u16>,
+    /// Rows are counted in 16-bit counters, a quarter of the cache lines a row touches and of
+    /// the memory of 64-bit ones. A cell whose row count would overflow (no counter of a cell
+    /// exceeds its row count) is first added into `overflow`, which is empty until then.
+    counters: Vec<u16>,
+    overflow: Vec<u64>,
     numbers: Vec<(usize, u32, u64, f64)>,
     /// Of each accepted row's respondent, sorted (by the chunk's own thread).
     fingerprints: Vec<u64>,
@@ -292,9 +292,14 @@ pub fn count_file(
             wave: (cell / roles % waves) as u8,
             role: (cell % roles) as u8,
         };
+        let mut cell_counters = vec![0u64; width];
         for (cell, counters) in chunk.counters.chunks(width).enumerate() {
-            if counters[0] > 0 {
-                counts.merge_cell(key_of(cell), counters);
+            let overflow = chunk.overflow.get(cell * width..(cell + 1) * width);
+            for (k, total) in cell_counters.iter_mut().enumerate() {
+                *total = u64::from(counters[k]) + overflow.map_or(0, |o| o[k]);
+            }
+            if cell_counters[0] > 0 {
+                counts.merge_cell(key_of(cell), &cell_counters);
             }
         }
         for (cell, q, position, value) in chunk.numbers {
@@ -748,7 +753,7 @@ fn count_chunk(path: &Path, plan: &Plan, start: u64, end: u64) -> Result<Option<
     let mut chunk = Chunk {
         pilots: Vec::new(),
         counters: Vec::new(),
-        recent: Vec::new(),
+        overflow: Vec::new(),
         numbers: Vec::new(),
         fingerprints: Vec::with_capacity(fingerprints_expected(plan, end - start)),
         data_rows: 0,
@@ -846,11 +851,16 @@ fn count_chunk(path: &Path, plan: &Plan, start: u64, end: u64) -> Result<Option<
         let cell_counters = cell * stride..(cell + 1) * stride;
         if chunk.counters.len() < cell_counters.end {
             chunk.counters.resize(cell_counters.end, 0);
-            chunk.recent.resize(cell_counters.end, 0);
         }
-        let counters = &mut chunk.recent[cell_counters.clone()];
+        let counters = &mut chunk.counters[cell_counters.clone()];
         if counters[0] == u16::MAX {
-            add_counters(&mut chunk.counters[cell_counters], counters);
+            if chunk.overflow.len() < cell_counters.end {
+                chunk.overflow.resize(cell_counters.end, 0);
+            }
+            for (total, count) in chunk.overflow[cell_counters].iter_mut().zip(&mut *counters) {
+                *total += u64::from(*count);
+                *count = 0;
+            }
         }
         counters[0] += 1;
         for &(q, at) in &plan.level_slots {
@@ -876,17 +886,8 @@ fn count_chunk(path: &Path, plan: &Plan, start: u64, end: u64) -> Result<Option<
             }
         }
     }
-    add_counters(&mut chunk.counters, &mut chunk.recent);
     chunk.fingerprints.sort_unstable();
     Ok(Some(chunk))
-}
-
-/// Adds `recent` into `totals` and sets it to zero.
-fn add_counters(totals: &mut [u64], recent: &mut [u16]) {
-    for (total, count) in totals.iter_mut().zip(recent) {
-        *total += u64::from(*count);
-        *count = 0;
-    }
 }
 
 /// How many records `bytes` of the file should hold, with a quarter more for shorter records;
