@@ -796,11 +796,7 @@ impl Responses<'_> {
     /// population, the base before missing answers.
     fn asked(&self, question: &Question, q: usize, members: &[usize]) -> Vec<usize> {
         match self {
-            Responses::Rows(d) => members
-                .iter()
-                .copied()
-                .filter(|&i| d.asked(question, q, i))
-                .collect(),
+            Responses::Rows(d) => d.asked_rows(question, q, members),
             Responses::Counts(c) => members
                 .iter()
                 .copied()
