@@ -237,6 +237,37 @@ fn skip_invalid_stores_the_valid_rows_and_writes_the_rejects() {
     );
 }
 
+/// Rows whose cells do not match the header, and a respondent the store already holds (whose
+/// cells are not kept), still make a rejects file of at least the header's width.
+#[test]
+fn skip_invalid_writes_ragged_rows_and_stored_respondents_to_the_rejects() {
+    let ws = workspace_with_an_import();
+    ws.write(
+        "again.csv",
+        format!(
+            "{HEADER}A1,P01,exit,learner,2020-01-02,2,yes\nZ1,P01,exit,learner,2020-01-05,4,yes,extra\nZ2,P01,exit,learner\nZ3,P01,exit,learner,2020-01-05,4,yes\n"
+        ),
+    );
+    let output = ws
+        .cmd()
+        .args(["import", "again.csv", "--skip-invalid"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(stdout_of(&output)
+        .contains("imported again.csv: 1 responses (import #2); 3 row(s) rejected"));
+    let rejects =
+        std::fs::read_to_string(ws.path().join("reports/rejected/again.rejected.csv")).unwrap();
+    assert_eq!(
+        rejects,
+        "source_row,problems,response_id,pilot_id,wave,role,submitted_date,L06,L03\n\
+         2,\"response_id: \"\"A1\"\" — expected a respondent not yet stored for pilot P01 wave exit; import #1 already holds this id\",,,,,,,\n\
+         3,\"\"\"8 fields\"\" — expected 7 fields, one per header column\",Z1,P01,exit,learner,2020-01-05,4,yes,extra\n\
+         4,\"\"\"4 fields\"\" — expected 7 fields, one per header column\",Z2,P01,exit,learner,,,\n"
+    );
+    assert_eq!(ws.count("SELECT count(*) FROM responses"), 13);
+}
+
 #[test]
 fn a_reimport_of_the_same_bytes_is_skipped() {
     let ws = workspace_with_an_import();

@@ -70,12 +70,16 @@ pub fn display(cell: &Cell, kind: ColumnKind) -> String {
 }
 
 /// The rejected-rows file: the source row, the reasons, then the row's fields as read
-/// (identifier columns already removed), neutralised against formula injection.
+/// (identifier columns already removed), neutralised against formula injection. Every row has
+/// at least the header's width.
 pub fn rejected_rows_csv(
     headers: &[&str],
     rejected: &[crate::ingest::RejectedRow],
 ) -> std::io::Result<Vec<u8>> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    // A ragged row keeps all its cells, past the header's width.
+    let mut writer = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
     let mut header = vec!["source_row".to_string(), "problems".to_string()];
     header.extend(headers.iter().map(|h| csv_out::neutralise(h)));
     writer.write_record(&header)?;
@@ -97,6 +101,9 @@ pub fn rejected_rows_csv(
             csv_out::neutralise(&reasons.join("; ")),
         ];
         record.extend(row.fields.iter().map(|f| csv_out::neutralise(f)));
+        // A row refused because the store already holds its respondent was not kept as text:
+        // its cells stay empty, and its row number and id find it in the file.
+        record.resize(header.len().max(record.len()), String::new());
         writer.write_record(&record)?;
     }
     writer
