@@ -257,7 +257,7 @@ proptest! {
     ) {
         let dir = tempfile::tempdir().unwrap();
         let survey = bench_survey(dir.path());
-        let mut text = String::from("respondent_id,pilot_id,wave,role,Q001,Q002,Q003,comment_1,comment_2,supports\n");
+        let mut text = String::from(BENCH_HEADER);
         for (i, (pilot, wave, role, items, comment, multi)) in rows.iter().enumerate() {
             let items: Vec<String> = items.iter().map(|&v| match v { 0 => String::new(), 6 => "x".into(), v => v.to_string() }).collect();
             let comment = match comment { 0 => "", 1 => "plain", 2 => "\"a, b\nc \"\"d\"\"\"", _ => "\"\n\n,\"" };
@@ -305,7 +305,7 @@ proptest! {
             "4", "", "\"4\"", "\"a,\"\"b\n\"\"\"", "a\"b", "\"a\"b", "\"", " 4 ", "\"\"",
             "3,5", "mentoring;childcare", "\"a\r\nb\"", "\"\"\"\"", "\"4\" ",
         ];
-        let mut text = String::from("respondent_id,pilot_id,wave,role,Q001,Q002,Q003,comment_1,comment_2,supports\n");
+        let mut text = String::from(BENCH_HEADER);
         for (i, (pilot, row, line_end)) in rows.iter().enumerate() {
             let pilot = ["P01", "\"P02\"", "P0\"3", "P04"][*pilot];
             let row: Vec<&str> = row.iter().map(|&c| cells[c]).collect();
@@ -314,12 +314,8 @@ proptest! {
         }
         let path = dir.path().join("data.csv");
         std::fs::write(&path, &text).unwrap();
-        let mut streamed = Counts::new(&survey.codebook);
-        let counted = stream::count_file(&path, &survey, &ImportOptions::default(), &mut streamed, 0, threads).unwrap();
-        if let Some(counted) = counted.filter(|c| c.file_problems.is_empty()) {
-            let (in_memory, rejected) = counted_in_memory(&path, &survey);
-            prop_assert_eq!(rejected, counted.rejected, "{:?}", text);
-            prop_assert_eq!(in_memory, by_meaning(&streamed), "{:?}", text);
+        if let Some(streamed) = counted_streamed(&path, &survey, threads) {
+            prop_assert_eq!(counted_in_memory(&path, &survey), streamed, "{:?}", text);
         }
     }
 }
@@ -330,7 +326,6 @@ proptest! {
 fn quotes_at_a_block_edge_are_read_as_in_memory() {
     let dir = tempfile::tempdir().unwrap();
     let survey = bench_survey(dir.path());
-    let header = "respondent_id,pilot_id,wave,role,Q001,Q002,Q003,comment_1,comment_2,supports\n";
     for pad in 0..140 {
         let id = format!("R{}", "x".repeat(pad));
         for record in [
@@ -341,21 +336,12 @@ fn quotes_at_a_block_edge_are_read_as_in_memory() {
             format!("{id},P01,w2,learner,4,4,4,,\"a,\nb\",\"childcare\""),
         ] {
             let path = dir.path().join("data.csv");
-            std::fs::write(&path, format!("{header}{record}")).unwrap();
-            let mut streamed = Counts::new(&survey.codebook);
-            let counted = stream::count_file(
-                &path,
-                &survey,
-                &ImportOptions::default(),
-                &mut streamed,
-                0,
-                1,
-            )
-            .unwrap()
-            .unwrap();
-            let (in_memory, rejected) = counted_in_memory(&path, &survey);
-            assert_eq!(rejected, counted.rejected, "{record:?}");
-            assert_eq!(in_memory, by_meaning(&streamed), "{record:?}");
+            std::fs::write(&path, format!("{BENCH_HEADER}{record}")).unwrap();
+            assert_eq!(
+                counted_streamed(&path, &survey, 1),
+                Some(counted_in_memory(&path, &survey)),
+                "{record:?}"
+            );
         }
     }
 }
@@ -366,28 +352,35 @@ fn quotes_at_a_block_edge_are_read_as_in_memory() {
 fn a_cell_with_more_rows_than_a_16_bit_counter_holds_counts_as_in_memory() {
     let dir = tempfile::tempdir().unwrap();
     let survey = bench_survey(dir.path());
-    let mut text = String::from(
-        "respondent_id,pilot_id,wave,role,Q001,Q002,Q003,comment_1,comment_2,supports\n",
-    );
+    let mut text = String::from(BENCH_HEADER);
     for i in 0..70_000 {
         text.push_str(&format!("R{i},P01,w1,learner,{},4,,,,\n", i % 5 + 1));
     }
     let path = dir.path().join("data.csv");
     std::fs::write(&path, &text).unwrap();
-    let mut streamed = Counts::new(&survey.codebook);
-    stream::count_file(
-        &path,
-        &survey,
-        &ImportOptions::default(),
-        &mut streamed,
-        0,
-        1,
-    )
-    .unwrap()
-    .unwrap();
-    let streamed = by_meaning(&streamed);
+    let (streamed, _) = counted_streamed(&path, &survey, 1).unwrap();
     assert_eq!(streamed[&("P01".to_string(), 0, 0)][0], 70_000);
     assert_eq!(counted_in_memory(&path, &survey).0, streamed);
+}
+
+/// The header of a file for `bench_survey`.
+const BENCH_HEADER: &str =
+    "respondent_id,pilot_id,wave,role,Q001,Q002,Q003,comment_1,comment_2,supports\n";
+
+/// The counts of `path` streamed in up to `threads` chunks, by meaning, and the rows left out;
+/// None when the file is not for the fast path or has a problem as a whole.
+fn counted_streamed(
+    path: &Path,
+    survey: &mctrack::codebook::Survey,
+    threads: usize,
+) -> Option<(ByMeaning, usize)> {
+    let mut counts = Counts::new(&survey.codebook);
+    let options = ImportOptions::default();
+    let streamed = stream::count_file(path, survey, &options, &mut counts, 0, threads).unwrap()?;
+    streamed
+        .file_problems
+        .is_empty()
+        .then(|| (by_meaning(&counts), streamed.rejected))
 }
 
 /// The counts of `path` read whole into memory, by meaning, and the rows left out.

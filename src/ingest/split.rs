@@ -8,8 +8,8 @@
 //! free text with `memchr`. A field is a span of the read buffer; only a quoted field with a
 //! doubled quote, or with bytes after its closing quote, is copied out and unescaped. The
 //! streaming summary reads a plain record's cells in place from `classify`'s masks, and
-//! splits any other with `Splitter::next_record`. `tests/stream.rs` checks the splitter against the csv
-//! crate on arbitrary bytes.
+//! splits any other with `Splitter::next_record`. `tests/stream.rs` checks the splitter
+//! against the csv crate on arbitrary bytes.
 
 use std::io::{self, Read};
 

@@ -707,12 +707,12 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads column `j`'s field as it stands in a plain record, quotes included; free text is
-    /// only checked for an answer, without undoing its doubled quotes.
+    /// only checked for an answer, and a skipped column not read, so neither has its doubled
+    /// quotes undone.
     fn cell(&mut self, j: usize, raw: &[u8], scratch: &mut Vec<u8>, pilots: &mut Vec<String>) {
+        let not_read = matches!(self.plan.actions[j], Action::Text(_) | Action::Skip);
         let field = match raw {
-            [b'"', content @ .., b'"'] if matches!(self.plan.actions[j], Action::Text(_)) => {
-                content
-            }
+            [b'"', content @ .., b'"'] if not_read => content,
             [b'"', content @ .., b'"'] => split::undouble_quotes(content, scratch),
             _ => raw,
         };
