@@ -83,10 +83,11 @@ fn the_sample_flags_are_computed_for_a_fixed_date() {
         row("R1-A1")["Verified"],
         "Internal Audit Services on 2026-09-15"
     );
-    // Eight days earlier R6-A2 was not yet overdue... and still stale.
+    // As the plan stood on 2026-08-31, before the September update recorded R3-A1 and R6-A1
+    // as implemented, both were open and past due; R6-A2 was due that day, not yet overdue.
     assert_eq!(
         listed(&ws, &["--as-of", "2026-08-31", "--overdue"]),
-        ["R1-A2"]
+        ["R1-A2", "R3-A1", "R6-A1"]
     );
 }
 
@@ -130,6 +131,57 @@ fn due_today_is_not_overdue_due_yesterday_is_and_tomorrow_is_within_one_day() {
         .success();
     assert!(listed(&ws, &["--as-of", "2027-06-01", "--overdue"]).is_empty());
     assert!(listed(&ws, &["--as-of", "2027-06-01", "--stale"]).is_empty());
+}
+
+/// A reading command's `--as-of` shows the plan as it stood on that date: a status change and
+/// an action recorded for later dates are left out, so its answer stays the same after they
+/// are recorded.
+#[test]
+fn a_list_as_of_a_past_date_leaves_out_what_counts_from_later() {
+    let ws = TestWorkspace::new();
+    let track = |args: &[&str]| ws.cmd().arg("track").args(args).assert().success();
+    track(&[
+        "action",
+        "add",
+        "R3",
+        "--description",
+        "Map skills",
+        "--due",
+        "2026-12-31",
+        "--as-of",
+        "2026-03-01",
+    ]);
+    let june = ["list", "--as-of", "2026-06-30"];
+    let before = json_rows(&ws, &june, 0);
+    let shown = |ws: &TestWorkspace| json_rows(ws, &["show", "R3", "--as-of", "2026-06-30"], 0);
+    let shown_before = shown(&ws);
+    track(&[
+        "status",
+        "R3-A1",
+        "implemented",
+        "--note",
+        "Done",
+        "--as-of",
+        "2026-09-01",
+    ]);
+    track(&[
+        "action",
+        "add",
+        "R3",
+        "--description",
+        "Publish the map",
+        "--as-of",
+        "2026-10-01",
+    ]);
+    assert_eq!(json_rows(&ws, &june, 0), before);
+    assert_eq!(shown(&ws), shown_before);
+    assert_eq!(listed(&ws, &["--as-of", "2026-06-30"]), ["R3-A1"]);
+    assert!(listed(&ws, &["--as-of", "2026-06-30", "--status", "implemented"]).is_empty());
+    assert_eq!(listed(&ws, &["--as-of", AS_OF]), ["R3-A1", "R3-A2"]);
+    assert_eq!(
+        listed(&ws, &["--as-of", AS_OF, "--status", "implemented"]),
+        ["R3-A1"]
+    );
 }
 
 #[test]

@@ -137,7 +137,7 @@ fn load_sample_plan(survey: &Survey, store: &mut Store, dir: &Path) -> anyhow::R
         as_of,
         stale_days: tracking::DEFAULT_STALE_DAYS,
     };
-    let plan = store.load_plan()?;
+    let plan = store.load_plan()?.up_to(as_of);
     let actions = plan.actions();
     let flags: Vec<_> = actions.iter().map(|a| a.flags(&rules)).collect();
     let unverified = actions

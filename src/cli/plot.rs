@@ -147,11 +147,14 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
             let mine: Vec<&IndicatorEvidence> = evidence.iter().collect();
             figures::trend(&survey, &mine, format!("{rec} indicators by wave"))
         }
-        Kind::Status => figures::status(
-            &survey,
-            &store.load_plan()?,
-            format!("Actions by status, as of {}", args.tracking.rules().as_of),
-        ),
+        Kind::Status => {
+            let as_of = args.tracking.rules().as_of;
+            figures::status(
+                &survey,
+                &store.load_plan()?.up_to(as_of),
+                format!("Actions by status, as of {as_of}"),
+            )
+        }
     };
     let Some(chart) = chart else {
         bail!("nothing to draw: no data in scope with enough respondents for this chart");

@@ -35,7 +35,8 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
     args.weights.apply(&mut data)?;
     let evidence = indicator_evidence(&survey, &data, survey.codebook.privacy.min_cell, args.level);
     let rules = args.tracking.rules();
-    let statuses = rec_statuses(&store.load_plan()?, &survey.recommendations, &rules);
+    let plan = store.load_plan()?.up_to(rules.as_of);
+    let statuses = rec_statuses(&plan, &survey.recommendations, &rules);
     let tables = vec![
         scorecard_table(&statuses, &evidence),
         evidence_table(&evidence, &[], args.level),

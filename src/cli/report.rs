@@ -103,7 +103,7 @@ pub(super) fn write_report(
     let mut data = store.load(&survey.codebook)?;
     weights.apply(&mut data)?;
     let rules = &settings.rules;
-    let plan = store.load_plan()?;
+    let plan = store.load_plan()?.up_to(rules.as_of);
     let statuses = rec_statuses(&plan, &survey.recommendations, rules);
     let since = settings.since.unwrap_or_else(|| {
         rules

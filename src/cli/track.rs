@@ -83,7 +83,8 @@ impl WriteArgs {
 /// What "today" is for the flags.
 #[derive(clap::Args)]
 pub(super) struct ReadArgs {
-    /// Compute the flags as on this date [default: today].
+    /// Read the plan as it stood on this date, leaving out what counts from later, and compute
+    /// the flags for it [default: today].
     #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
     as_of: Option<NaiveDate>,
     /// An open action not updated for this many days is stale.
@@ -738,8 +739,8 @@ fn show(survey: &Survey, store: &Store, args: ShowArgs) -> anyhow::Result<i32> {
     let recommendation = survey
         .recommendation(&rec)
         .ok_or_else(|| Error::Invalid(format!("no recommendation {rec}")))?;
-    let plan = store.load_plan()?;
     let rules = args.read.rules();
+    let plan = store.load_plan()?.up_to(rules.as_of);
     let statuses = tracking::rec_statuses(&plan, std::slice::from_ref(recommendation), &rules);
     let Some(status) = statuses.first() else {
         return Ok(0);
@@ -842,8 +843,8 @@ fn show(survey: &Survey, store: &Store, args: ShowArgs) -> anyhow::Result<i32> {
 
 fn list(survey: &Survey, store: &Store, args: ListArgs) -> anyhow::Result<i32> {
     let rec = args.rec.as_deref().map(|r| rec_id(survey, r)).transpose()?;
-    let plan = store.load_plan()?;
     let rules = args.read.rules();
+    let plan = store.load_plan()?.up_to(rules.as_of);
     let owner = args.owner.as_deref().map(str::to_lowercase);
     let actions = plan.actions();
     let selected: Vec<&ActionState> = actions

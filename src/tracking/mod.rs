@@ -643,6 +643,19 @@ impl Plan {
     pub fn is_empty(&self) -> bool {
         self.positions.is_empty() && self.actions.is_empty()
     }
+
+    /// The history as it stood on `date`: positions, actions, changes, comments and evidence
+    /// that count from a later date are left out. Reading commands take it for their
+    /// `--as-of`, so that a report or list for a fixed date reads the same whenever it is run
+    /// (an entry back-dated to on or before it later still counts, and shows as back-dated).
+    pub fn up_to(mut self, date: NaiveDate) -> Plan {
+        self.positions.retain(|p| p.stamp.on <= date);
+        self.actions.retain(|a| a.stamp.on <= date);
+        self.events.retain(|e| e.stamp.on <= date);
+        self.comments.retain(|c| c.stamp.on <= date);
+        self.evidence.retain(|e| e.stamp.on <= date);
+        self
+    }
 }
 
 /// The latest note so far, with the date and entry time that order it.
