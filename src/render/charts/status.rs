@@ -214,7 +214,10 @@ impl StatusChart {
             );
         }
         let y = scene.notes(
-            &["Each bar counts a recommendation's actions by their current status.".to_string()],
+            &[
+                "Each bar counts a recommendation's actions by their status on the date above."
+                    .to_string(),
+            ],
             tick_y + SMALL_LINE,
         );
         scene.finish(y, &title)
