@@ -19,6 +19,50 @@ pub enum Column {
     Answered(Vec<bool>),
 }
 
+/// Who is asked one question, the rule every analysis applies to rows and counts alike: the
+/// question is asked of a unit's role (and wave, where the codebook limits it), and the unit's
+/// export had a column for it. Its roles and waves are made into bit sets once, so that
+/// testing a unit reads two bits rather than scanning the question's lists.
+pub struct Asked {
+    q: usize,
+    roles: [u64; 4],
+    /// All set when the question is asked in every wave.
+    waves: [u64; 4],
+}
+
+impl Asked {
+    pub fn new(question: &Question, q: usize) -> Asked {
+        let bits = |indices: &[usize]| {
+            let mut set = [0u64; 4];
+            for &i in indices {
+                if let Some(word) = set.get_mut(i / 64) {
+                    *word |= 1 << (i % 64);
+                }
+            }
+            set
+        };
+        Asked {
+            q,
+            roles: bits(&question.roles),
+            waves: if question.waves.is_empty() {
+                [u64::MAX; 4]
+            } else {
+                bits(&question.waves)
+            },
+        }
+    }
+
+    /// Whether a unit of role `role` in wave `wave` was asked, its export having a column for
+    /// each question marked in `present` (empty: for all of them).
+    pub fn unit(&self, role: usize, wave: usize, present: &[bool]) -> bool {
+        let has =
+            |set: &[u64; 4], i: usize| set.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1);
+        has(&self.roles, role)
+            && has(&self.waves, wave)
+            && present.get(self.q).copied().unwrap_or(true)
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Dataset {
     pub respondent_ids: Vec<String>,
@@ -77,45 +121,28 @@ impl Dataset {
         (self.present.len() - 1) as u32
     }
 
-    /// Whether row `i` was asked question `q`: the question is asked of the row's role (and
-    /// wave, where the codebook limits it), and the row's export included it.
+    /// Whether row `i` was asked question `q` (see `Asked`).
     pub fn asked(&self, question: &Question, q: usize, i: usize) -> bool {
-        question.roles.contains(&(self.role[i] as usize))
-            && (question.waves.is_empty() || question.waves.contains(&(self.wave[i] as usize)))
-            && self.present[self.source[i] as usize]
-                .get(q)
-                .copied()
-                .unwrap_or(true)
+        Asked::new(question, q).unit(
+            usize::from(self.role[i]),
+            usize::from(self.wave[i]),
+            &self.present[self.source[i] as usize],
+        )
     }
 
-    /// The rows of `members` that were asked question `q`, by the rule of `asked`, read from
-    /// tables of the question's roles, waves and sources made once: the summary asks this of
-    /// every row for every question, where testing the lists took a tenth of its time.
+    /// The rows of `members` that were asked question `q`, the rule made once for them all:
+    /// the summary asks this of every row for every question.
     pub fn asked_rows(&self, question: &Question, q: usize, members: &[usize]) -> Vec<usize> {
-        let mut roles = [false; 256];
-        for &r in &question.roles {
-            if let Some(asked) = roles.get_mut(r) {
-                *asked = true;
-            }
-        }
-        let mut waves = [question.waves.is_empty(); 256];
-        for &w in &question.waves {
-            if let Some(asked) = waves.get_mut(w) {
-                *asked = true;
-            }
-        }
-        let sources: Vec<bool> = self
-            .present
-            .iter()
-            .map(|present| present.get(q).copied().unwrap_or(true))
-            .collect();
+        let asked = Asked::new(question, q);
         members
             .iter()
             .copied()
             .filter(|&i| {
-                roles[usize::from(self.role[i])]
-                    && waves[usize::from(self.wave[i])]
-                    && sources[self.source[i] as usize]
+                asked.unit(
+                    usize::from(self.role[i]),
+                    usize::from(self.wave[i]),
+                    &self.present[self.source[i] as usize],
+                )
             })
             .collect()
     }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::codebook::{Question, QuestionKind, Survey};
-use crate::dataset::{Column as DataColumn, Dataset};
+use crate::dataset::{Asked, Column as DataColumn, Dataset};
 use crate::stats::histogram::Histogram;
 
 use super::counts::{Counts, Slots};
@@ -797,20 +797,21 @@ impl Responses<'_> {
     fn asked(&self, question: &Question, q: usize, members: &[usize]) -> Vec<usize> {
         match self {
             Responses::Rows(d) => d.asked_rows(question, q, members),
-            Responses::Counts(c) => members
-                .iter()
-                .copied()
-                .filter(|&u| {
-                    let key = &c.cells[u].0;
-                    question.roles.contains(&(key.role as usize))
-                        && (question.waves.is_empty()
-                            || question.waves.contains(&(key.wave as usize)))
-                        && c.present[key.source as usize]
-                            .get(q)
-                            .copied()
-                            .unwrap_or(true)
-                })
-                .collect(),
+            Responses::Counts(c) => {
+                let asked = Asked::new(question, q);
+                members
+                    .iter()
+                    .copied()
+                    .filter(|&u| {
+                        let key = &c.cells[u].0;
+                        asked.unit(
+                            usize::from(key.role),
+                            usize::from(key.wave),
+                            &c.present[key.source as usize],
+                        )
+                    })
+                    .collect()
+            }
         }
     }
 
