@@ -564,3 +564,122 @@ fn a_file_stored_in_batches_is_stored_as_the_whole_file_is() {
     assert_eq!(whole, batched);
     assert!(!whole[1].contains("already holds"), "{}", whole[1]);
 }
+
+/// The store before response blocks: a row per response in a `responses` table, and free
+/// text in a `text_answers` table. Copied from mctrack's schema of that time.
+const ROW_PER_RESPONSE_SCHEMA: &str = "
+CREATE TABLE old_responses (
+    id             INTEGER PRIMARY KEY,
+    import_id      INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+    source_row     INTEGER NOT NULL,
+    respondent_id  TEXT NOT NULL,
+    pilot_id       TEXT NOT NULL,
+    wave           TEXT NOT NULL,
+    role           TEXT NOT NULL,
+    submitted_date TEXT,
+    weight         REAL,
+    started_at     TEXT,
+    ended_at       TEXT,
+    duration_s     REAL,
+    progress       REAL,
+    finished       INTEGER,
+    UNIQUE (pilot_id, wave, respondent_id)
+);
+CREATE TABLE old_text_answers (
+    response_id INTEGER NOT NULL REFERENCES old_responses(id) ON DELETE CASCADE,
+    question_id TEXT NOT NULL,
+    value       TEXT NOT NULL,
+    PRIMARY KEY (response_id, question_id)
+) WITHOUT ROWID;
+";
+
+/// Rows and free text as the `responses` and `text_answers` views show them.
+fn stored_rows(ws: &TestWorkspace) -> String {
+    ws.rows("SELECT * FROM responses ORDER BY id")
+        + &ws.rows("SELECT * FROM text_answers ORDER BY response_id, question_id")
+}
+
+/// A store written by mctrack before response blocks is moved into blocks when opened: the
+/// same rows, ids and free text, the same summaries, and imports carry on after it.
+#[test]
+fn a_store_with_a_row_per_response_is_moved_into_blocks() {
+    let current = TestWorkspace::new();
+    current
+        .cmd()
+        .args(["import", "--skip-invalid"])
+        .arg(sample_dir())
+        .assert()
+        .success();
+    let rows = stored_rows(&current);
+
+    // The same content, laid out as the old schema had it.
+    let old = TestWorkspace::new();
+    std::fs::copy(current.store(), old.store()).unwrap();
+    let conn = rusqlite::Connection::open(old.store()).unwrap();
+    conn.execute_batch(ROW_PER_RESPONSE_SCHEMA).unwrap();
+    let columns: Vec<(String, String)> = conn
+        .prepare("SELECT name, type FROM response_columns ORDER BY position")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    for (name, sql_type) in &columns[12..] {
+        conn.execute_batch(&format!(
+            "ALTER TABLE old_responses ADD COLUMN \"{name}\" {sql_type}"
+        ))
+        .unwrap();
+    }
+    conn.execute_batch(
+        "INSERT INTO old_responses SELECT * FROM responses;
+         INSERT INTO old_text_answers SELECT * FROM text_answers;
+         DROP VIEW responses; DROP VIEW text_answers;
+         DROP TABLE text_blocks; DROP TABLE response_blocks; DROP TABLE response_columns;
+         ALTER TABLE old_responses RENAME TO responses;
+         ALTER TABLE old_text_answers RENAME TO text_answers;",
+    )
+    .unwrap();
+    drop(conn);
+    assert_eq!(old.count("SELECT count(*) FROM responses"), 5279);
+
+    let summary = |ws: &TestWorkspace, extra: &[&str]| {
+        stdout_of(
+            &ws.cmd()
+                .args(["summary", "--by", "pilot", "--format", "csv"])
+                .args(extra)
+                .output()
+                .unwrap(),
+        )
+    };
+    assert_eq!(
+        summary(&old, &["--in-memory"]),
+        summary(&current, &["--in-memory"])
+    );
+    assert_eq!(stored_rows(&old), rows);
+    assert_eq!(
+        old.count("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('responses', 'text_answers')"),
+        0
+    );
+    assert_eq!(summary(&old, &[]), summary(&current, &[]));
+
+    ws_import_continues(&old);
+}
+
+/// A further import into `ws` gets the next ids, and is refused for a respondent it holds.
+fn ws_import_continues(ws: &TestWorkspace) {
+    let max_id = ws.count("SELECT max(id) FROM responses");
+    ws.write("more.csv", format!("{HEADER}{}", good_rows(3, "M")));
+    ws.cmd().args(["import", "more.csv"]).assert().success();
+    assert_eq!(
+        ws.count("SELECT min(id) FROM responses WHERE respondent_id LIKE 'M%'"),
+        max_id + 1
+    );
+    ws.write("again.csv", format!("{HEADER}{}", good_rows(1, "M")));
+    let output = ws.cmd().args(["import", "again.csv"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains("import #"),
+        "{}",
+        stderr_of(&output)
+    );
+}

@@ -551,7 +551,7 @@ const UNDERSTOOD_PER_COLUMN: usize = 4096;
 #[derive(Default)]
 pub struct RowState {
     /// The first row of each (pilot, respondent id, wave), to tell a repeat.
-    first_row_of_id: HashMap<(String, String, usize), usize>,
+    first_row_of_id: foldhash::HashMap<(String, String, usize), usize>,
     without_consent: usize,
     data_rows: usize,
 }
@@ -733,8 +733,8 @@ fn parse_rows_in(
     // Per column, the distinct cells of a rating or choice question and what they mean: a
     // column holds a handful of distinct values, and matching one against the codebook's
     // labels (normalising it first) costs far more than looking it up again.
-    let mut understood: Vec<HashMap<String, std::result::Result<Answer, ValueError>>> =
-        vec![HashMap::new(); parsed.columns.len()];
+    let mut understood: Vec<foldhash::HashMap<String, std::result::Result<Answer, ValueError>>> =
+        vec![foldhash::HashMap::default(); parsed.columns.len()];
     let width = parsed.columns.len();
     let submitted_column = parsed
         .columns

@@ -429,8 +429,9 @@ impl<T: Copy> Cache<T> {
 /// whole result, several times cheaper than SipHash on short ids. (FxHash's multiply-only
 /// mixing gave one false duplicate in a hundred on ids like "R00000380".) No attacker
 /// chooses ids to fill a hash table here, and a collision only sends the file to the exact
-/// in-memory path.
-fn fingerprint(seed: u64, bytes: &[u8]) -> u64 {
+/// in-memory path. The store keeps respondents' keys made with it (`store::blocks`), so a
+/// change to it needs a migration of every store.
+pub(crate) fn fingerprint(seed: u64, bytes: &[u8]) -> u64 {
     let mix = |h: u64| {
         let mut h = h.wrapping_add(0x9e37_79b9_7f4a_7c15);
         h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);

@@ -2,12 +2,13 @@
 //! README). Every import is one transaction: a file is either fully stored, with its
 //! provenance, or not at all.
 //!
-//! Layout: `responses` has one row per response, with the metadata columns and then one column
-//! per codebook question, named by the question id. A wide table needs one insert per response
-//! instead of one per answer, and reads back in one scan; new questions add columns.
+//! Layout: responses are kept in blocks of one import (`blocks.rs`), shown to SQL by the view
+//! `responses`, a row per response with the metadata columns and then one column per codebook
+//! question, named by the question id; new questions add columns.
 //!
 //! Recommendation tracking lives beside the responses in append-only tables (`tracking.rs`).
 
+mod blocks;
 mod counts;
 mod schema;
 mod tracking;
@@ -16,10 +17,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::types::{Value, ValueRef};
-use rusqlite::{
-    params, params_from_iter, Connection, ErrorCode, OptionalExtension, TransactionBehavior,
-};
+use rusqlite::types::ValueRef;
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use crate::analysis::counts::Counts;
 use crate::codebook::{Codebook, QuestionKind};
@@ -27,6 +26,7 @@ use crate::dataset::Dataset;
 use crate::error::{Error, Result};
 use crate::ingest::mapping::Answer;
 use crate::ingest::{ParsedFile, Problem, RejectedRow, Response};
+use blocks::Cell;
 pub use schema::quote_ident;
 
 pub struct Store {
@@ -132,8 +132,8 @@ impl Store {
             .busy_handler(Some(wait_while_busy))
             .and_then(|_| store.conn.execute_batch(schema::PRAGMAS))
             .and_then(|_| store.conn.execute_batch(schema::CREATE))
-            .and_then(|_| schema::migrate(&store.conn))
             .map_err(|e| store.error(e))?;
+        schema::migrate(&mut store.conn).map_err(|e| store.error(e))?;
         Ok(store)
     }
 
@@ -205,13 +205,17 @@ impl Store {
                 "there is no import #{id}; `mctrack imports` lists them"
             )));
         }
-        let removed = tx
-            .execute("DELETE FROM responses WHERE import_id = ?1", [id])
+        let removed: i64 = tx
+            .query_row(
+                "SELECT coalesce(sum(row_count), 0) FROM response_blocks WHERE import_id = ?1",
+                [id],
+                |r| r.get(0),
+            )
             .map_err(|e| store_error(&path, e))?;
         tx.execute("DELETE FROM imports WHERE id = ?1", [id])
             .map_err(|e| store_error(&path, e))?;
         tx.commit().map_err(|e| store_error(&path, e))?;
-        Ok(removed)
+        Ok(removed as usize)
     }
 
     /// Imports one parsed file under `mode`, all or nothing.
@@ -300,53 +304,30 @@ impl Store {
         let source = counts.add_source(parsed.questions_present(codebook.questions.len()));
         let mut duplicates = Vec::new();
         {
-            let question_columns: Vec<String> = codebook
-                .questions
-                .iter()
-                .filter(|q| q.kind != QuestionKind::Text)
-                .map(|q| quote_ident(&q.id))
-                .collect();
-            let placeholders = vec!["?"; 13 + question_columns.len()].join(", ");
-            let sql = format!(
-                "INSERT INTO responses (import_id, source_row, respondent_id, pilot_id, wave, role, submitted_date, weight, started_at, ended_at, duration_s, progress, finished{}{}) VALUES ({placeholders})",
-                if question_columns.is_empty() { "" } else { ", " },
-                question_columns.join(", ")
-            );
-            let mut insert = tx.prepare(&sql).map_err(err)?;
-            let mut insert_text = tx
-                .prepare("INSERT INTO text_answers (response_id, question_id, value) VALUES (?1, ?2, ?3)")
-                .map_err(err)?;
-            let mut values: Vec<Value> = Vec::with_capacity(13 + question_columns.len());
+            let layout = RowLayout::read(&tx, codebook).map_err(err)?;
+            let mut stored = blocks::StoredKeys::read(&tx).map_err(err)?;
+            let mut writer =
+                blocks::BlockWriter::new(import_id, blocks::next_response_id(&tx).map_err(err)?);
             let mut batch: Option<ParsedFile> = None;
             loop {
                 let current = batch.as_ref().unwrap_or(parsed);
                 for response in &current.responses {
-                    values.clear();
-                    push_response_values(&mut values, import_id, response, codebook);
-                    match insert.execute(params_from_iter(values.iter())) {
-                        Ok(_) => {}
-                        Err(rusqlite::Error::SqliteFailure(e, _))
-                            if e.code == ErrorCode::ConstraintViolation =>
-                        {
-                            duplicates.push(response.clone());
-                            continue;
-                        }
-                        Err(e) => return Err(err(e)),
-                    }
-                    let response_id = tx.last_insert_rowid();
-                    // Positioned by response id: the order `load` reads numeric answers in.
-                    // A validation writes nothing, so it counts nothing.
-                    if mode != Mode::ValidateOnly {
-                        counts.add_response(source, response_id as u64, response);
-                    }
-                    for (question, answer) in codebook.questions.iter().zip(&response.answers) {
-                        if let Answer::Text(text) = answer {
-                            insert_text
-                                .execute(params![response_id, question.id, text])
-                                .map_err(err)?;
-                        }
+                    let wave = &codebook.waves[response.wave];
+                    if let Some(holder) =
+                        stored.holder(&tx, &response.pilot, wave, &response.respondent_id)?
+                    {
+                        duplicates.push((response.clone(), holder));
+                        continue;
                     }
                     accepted += 1;
+                    // A validation writes nothing, so it counts nothing.
+                    if mode == Mode::ValidateOnly {
+                        continue;
+                    }
+                    // Positioned by response id: the order `load` reads numeric answers in.
+                    counts.add_response(source, writer.next_id() as u64, response);
+                    layout.write(&mut writer, response, codebook);
+                    writer.end_row(&tx).map_err(err)?;
                 }
                 if batch.is_some() {
                     rejected.extend(current.rejected.iter().cloned());
@@ -361,6 +342,7 @@ impl Store {
                     None => break,
                 };
             }
+            writer.finish(&tx).map_err(err)?;
         }
         // A file with invalid rows is refused in strict mode with just their problems, as
         // `import` refuses it before storing anything; here they came in later batches.
@@ -370,8 +352,7 @@ impl Store {
                 problems: rejected.into_iter().flat_map(|r| r.reasons).collect(),
             });
         }
-        for response in &duplicates {
-            let first = import_holding(&tx, response, codebook).map_err(err)?;
+        for (response, first) in &duplicates {
             rejected.push(RejectedRow {
                 source_row: response.source_row,
                 fields: Vec::new(),
@@ -482,28 +463,17 @@ impl Store {
     /// Loads every stored response into a `Dataset` for `codebook`. A stored answer that the
     /// codebook no longer defines is an error naming the response and question.
     pub fn load(&self, codebook: &Codebook) -> Result<Dataset> {
-        let columns = schema::existing_columns(&self.conn).map_err(|e| self.error(e))?;
-        let mut select = vec![
-            "respondent_id".to_string(),
-            "pilot_id".into(),
-            "wave".into(),
-            "role".into(),
-            "weight".into(),
-            "id".into(),
-            "duration_s".into(),
-            "import_id".into(),
-        ];
-        let mut question_slots = Vec::new();
-        for (q, question) in codebook.questions.iter().enumerate() {
-            if question.kind != QuestionKind::Text
-                && columns.contains(&question.id.to_ascii_lowercase())
-            {
-                question_slots.push((q, select.len()));
-                select.push(quote_ident(&question.id));
-            }
-        }
-        let sql = format!("SELECT {} FROM responses ORDER BY id", select.join(", "));
-        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.error(e))?;
+        let layout = RowLayout::read(&self.conn, codebook).map_err(|e| self.error(e))?;
+        let question_slots: Vec<(usize, usize)> = layout
+            .questions
+            .iter()
+            .enumerate()
+            .filter_map(|(i, q)| q.map(|q| (q, blocks::META_COLUMNS.len() + i)))
+            .collect();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, import_id, first_id, rows FROM response_blocks ORDER BY first_id")
+            .map_err(|e| self.error(e))?;
         let decoders: Vec<Decoder> = codebook
             .questions
             .iter()
@@ -513,73 +483,90 @@ impl Store {
         let mut next_text = 0;
         let mut present_by_import = self.questions_present(codebook)?;
         let mut sources: HashMap<i64, u32> = HashMap::new();
-        let mut last_source: Option<(i64, u32)> = None;
         let mut dataset = Dataset::new(codebook);
         let mut rows = stmt.query([]).map_err(|e| self.error(e))?;
         let mut response = Response::blank(codebook);
         let (mut waves, mut roles) = (Distinct::default(), Distinct::default());
         while let Some(row) = rows.next().map_err(|e| self.error(e))? {
-            let text = |i: usize| text_at(row, i).map_err(|e| self.error(e));
-            response.respondent_id.clear();
-            response.respondent_id.push_str(text(0)?);
-            response.pilot.clear();
-            response.pilot.push_str(text(1)?);
-            let wave = text(2)?;
-            response.wave = waves
-                .index(wave, |w| codebook.wave_index(w))
-                .ok_or_else(|| undefined(codebook, "wave", wave, &codebook.waves))?;
-            let role = text(3)?;
-            response.role = roles
-                .index(role, |r| codebook.role_index(r))
-                .ok_or_else(|| undefined(codebook, "role", role, &codebook.roles))?;
-            response.weight = row.get(4).map_err(|e| self.error(e))?;
-            let id: i64 = row.get(5).map_err(|e| self.error(e))?;
-            response.quality.duration_seconds = row.get(6).map_err(|e| self.error(e))?;
-            let import_id: i64 = row.get(7).map_err(|e| self.error(e))?;
-            // Rows come in id order, so an import's rows come together: its source is looked
-            // up when the import changes, not per row.
-            let source = match last_source {
-                Some((last, source)) if last == import_id => source,
-                _ => {
-                    let source = *sources.entry(import_id).or_insert_with(|| {
-                        dataset.add_source(present_by_import.remove(&import_id).unwrap_or_default())
-                    });
-                    last_source = Some((import_id, source));
-                    source
-                }
+            let block: i64 = row.get(0).map_err(|e| self.error(e))?;
+            let import_id: i64 = row.get(1).map_err(|e| self.error(e))?;
+            let first_id: i64 = row.get(2).map_err(|e| self.error(e))?;
+            let source = *sources.entry(import_id).or_insert_with(|| {
+                dataset.add_source(present_by_import.remove(&import_id).unwrap_or_default())
+            });
+            let bad_block = |e: String| {
+                Error::Invalid(format!(
+                    "the store's response block {block} (import #{import_id}) cannot be read: {e}; remove that import and import its file again"
+                ))
             };
-            for answer in response.answers.iter_mut() {
-                *answer = Answer::Missing;
-            }
-            for &(q, slot) in &question_slots {
-                let value = row.get_ref(slot).map_err(|e| self.error(e))?;
-                response.answers[q] = decoders[q].decode(value).ok_or_else(|| {
-                    let value = match value {
-                        ValueRef::Integer(i) => i.to_string(),
-                        ValueRef::Real(x) => x.to_string(),
-                        ValueRef::Text(t) => format!("\"{}\"", String::from_utf8_lossy(t)),
-                        ValueRef::Null => "nothing".into(),
-                        ValueRef::Blob(_) => "a blob".into(),
-                    };
-                    Error::Invalid(format!(
-                        "the store holds {value} for question {} of response {} (pilot {}), which the codebook {} does not define; re-import with the codebook it was imported with, or remove that import",
-                        codebook.questions[q].id,
-                        response.respondent_id,
-                        response.pilot,
-                        codebook.path.display()
-                    ))
-                })?;
-            }
-            while let Some(&(response_id, q)) = texts.get(next_text) {
-                if response_id > id {
-                    break;
+            let mut reader = blocks::ArrayReader::new(text_at(row, 3).map_err(|e| self.error(e))?)
+                .map_err(bad_block)?;
+            let mut id = first_id;
+            let mut cells = Vec::new();
+            while reader.next_array(&mut cells).map_err(bad_block)? {
+                let text = |i: usize| {
+                    cells.get(i).and_then(Cell::as_str).ok_or_else(|| {
+                        bad_block(format!(
+                            "response {id} has no {} text",
+                            blocks::META_COLUMNS[i].0
+                        ))
+                    })
+                };
+                let number = |i: usize| match cells.get(i) {
+                    Some(Cell::Real(x)) => Some(*x),
+                    Some(Cell::Int(x)) => Some(*x as f64),
+                    _ => None,
+                };
+                response.respondent_id.clear();
+                response
+                    .respondent_id
+                    .push_str(text(blocks::RESPONDENT_ID)?);
+                response.pilot.clear();
+                response.pilot.push_str(text(blocks::PILOT_ID)?);
+                let wave = text(blocks::WAVE)?;
+                response.wave = waves
+                    .index(wave, |w| codebook.wave_index(w))
+                    .ok_or_else(|| undefined(codebook, "wave", wave, &codebook.waves))?;
+                let role = text(blocks::ROLE)?;
+                response.role = roles
+                    .index(role, |r| codebook.role_index(r))
+                    .ok_or_else(|| undefined(codebook, "role", role, &codebook.roles))?;
+                response.weight = number(blocks::WEIGHT);
+                response.quality.duration_seconds = number(blocks::DURATION);
+                for answer in response.answers.iter_mut() {
+                    *answer = Answer::Missing;
                 }
-                if response_id == id {
-                    response.answers[q] = Answer::Text(String::new());
+                for &(q, slot) in &question_slots {
+                    let value = cells.get(slot).map_or(ValueRef::Null, Cell::as_value_ref);
+                    response.answers[q] = decoders[q].decode(value).ok_or_else(|| {
+                        let value = match value {
+                            ValueRef::Integer(i) => i.to_string(),
+                            ValueRef::Real(x) => x.to_string(),
+                            ValueRef::Text(t) => format!("\"{}\"", String::from_utf8_lossy(t)),
+                            ValueRef::Null => "nothing".into(),
+                            ValueRef::Blob(_) => "a blob".into(),
+                        };
+                        Error::Invalid(format!(
+                            "the store holds {value} for question {} of response {} (pilot {}), which the codebook {} does not define; re-import with the codebook it was imported with, or remove that import",
+                            codebook.questions[q].id,
+                            response.respondent_id,
+                            response.pilot,
+                            codebook.path.display()
+                        ))
+                    })?;
                 }
-                next_text += 1;
+                while let Some(&(response_id, q)) = texts.get(next_text) {
+                    if response_id > id {
+                        break;
+                    }
+                    if response_id == id {
+                        response.answers[q] = Answer::Text(String::new());
+                    }
+                    next_text += 1;
+                }
+                dataset.push(source, &response);
+                id += 1;
             }
-            dataset.push(source, &response);
         }
         Ok(dataset)
     }
@@ -605,20 +592,38 @@ impl Store {
         Ok(map)
     }
 
-    /// Which text questions each response answered, without reading the text itself.
+    /// Which text questions each response answered, in response order.
     fn answered_texts(&self, codebook: &Codebook) -> Result<Vec<(i64, usize)>> {
         let mut stmt = self
             .conn
-            .prepare("SELECT response_id, question_id FROM text_answers ORDER BY response_id")
+            .prepare(
+                "SELECT b.id, b.first_id, t.answers FROM text_blocks t
+                 JOIN response_blocks b ON b.id = t.block_id ORDER BY b.first_id",
+            )
             .map_err(|e| self.error(e))?;
         let mut rows = stmt.query([]).map_err(|e| self.error(e))?;
         let mut answered = Vec::new();
         let mut questions = Distinct::default();
         while let Some(row) = rows.next().map_err(|e| self.error(e))? {
-            let id: i64 = row.get(0).map_err(|e| self.error(e))?;
-            let question_id = text_at(row, 1).map_err(|e| self.error(e))?;
-            if let Some(q) = questions.index(question_id, |id| codebook.question_index(id)) {
-                answered.push((id, q));
+            let block: i64 = row.get(0).map_err(|e| self.error(e))?;
+            let first_id: i64 = row.get(1).map_err(|e| self.error(e))?;
+            let bad_block = |e: String| {
+                Error::Invalid(format!(
+                    "the store's free-text answers of response block {block} cannot be read: {e}"
+                ))
+            };
+            let mut reader = blocks::ArrayReader::new(text_at(row, 2).map_err(|e| self.error(e))?)
+                .map_err(bad_block)?;
+            let mut cells = Vec::new();
+            while reader.next_array(&mut cells).map_err(bad_block)? {
+                let (Some(Cell::Int(row_in_block)), Some(question_id)) =
+                    (cells.first(), cells.get(1).and_then(Cell::as_str))
+                else {
+                    return Err(bad_block("expected [row, question, text]".into()));
+                };
+                if let Some(q) = questions.index(question_id, |id| codebook.question_index(id)) {
+                    answered.push((first_id + row_in_block, q));
+                }
             }
         }
         Ok(answered)
@@ -632,75 +637,95 @@ fn store_error(path: &Path, source: rusqlite::Error) -> Error {
     }
 }
 
-/// The import that already holds `response`'s respondent id for its pilot and wave.
-fn import_holding(
-    tx: &rusqlite::Transaction,
-    response: &Response,
-    codebook: &Codebook,
-) -> rusqlite::Result<i64> {
-    tx.query_row(
-        "SELECT import_id FROM responses WHERE pilot_id = ?1 AND wave = ?2 AND respondent_id = ?3",
-        params![
-            response.pilot,
-            codebook.waves[response.wave],
-            response.respondent_id
-        ],
-        |r| r.get(0),
-    )
+/// Where each value of a stored row comes from: the row's positions are `response_columns`.
+struct RowLayout {
+    /// Per position past the metadata: the codebook question stored there, if this codebook
+    /// has it.
+    questions: Vec<Option<usize>>,
 }
 
-/// The SQL values of one response, in the order of the insert statement.
-fn push_response_values(
-    values: &mut Vec<Value>,
-    import_id: i64,
-    response: &Response,
-    codebook: &Codebook,
-) {
-    values.push(Value::Integer(import_id));
-    values.push(Value::Integer(response.source_row as i64));
-    values.push(Value::Text(response.respondent_id.clone()));
-    values.push(Value::Text(response.pilot.clone()));
-    values.push(Value::Text(codebook.waves[response.wave].clone()));
-    values.push(Value::Text(codebook.roles[response.role].clone()));
-    values.push(response.submitted.clone().map_or(Value::Null, Value::Text));
-    values.push(response.weight.map_or(Value::Null, Value::Real));
-    let quality = &response.quality;
-    values.push(quality.started.clone().map_or(Value::Null, Value::Text));
-    values.push(quality.ended.clone().map_or(Value::Null, Value::Text));
-    values.push(quality.duration_seconds.map_or(Value::Null, Value::Real));
-    values.push(quality.progress.map_or(Value::Null, Value::Real));
-    values.push(
-        quality
-            .finished
-            .map_or(Value::Null, |f| Value::Integer(i64::from(f))),
-    );
-    for (question, answer) in codebook.questions.iter().zip(&response.answers) {
-        if question.kind == QuestionKind::Text {
-            continue;
-        }
-        values.push(match (question.kind, answer) {
-            (_, Answer::Missing) => Value::Null,
-            (QuestionKind::Likert, Answer::Level(l)) => {
-                let scale = codebook.scale_of(question).expect("likert has a scale");
-                Value::Integer(scale.levels[*l as usize - 1].code)
-            }
-            (QuestionKind::YesNo, Answer::Level(l)) => Value::Integer(i64::from(*l) - 1),
-            (QuestionKind::Single, Answer::Level(l)) => {
-                Value::Text(question.options[*l as usize - 1].code.clone())
-            }
-            (QuestionKind::Multi, Answer::Choices(set)) => Value::Text(
-                question
-                    .options
+impl RowLayout {
+    fn read(conn: &Connection, codebook: &Codebook) -> rusqlite::Result<RowLayout> {
+        let columns = schema::response_columns(conn)?;
+        let questions = columns[blocks::META_COLUMNS.len()..]
+            .iter()
+            .map(|(name, _)| {
+                codebook
+                    .questions
                     .iter()
-                    .enumerate()
-                    .filter(|(i, _)| set & (1 << i) != 0)
-                    .map(|(_, o)| o.code.as_str())
-                    .collect::<Vec<_>>()
-                    .join(";"),
-            ),
-            (QuestionKind::Numeric, Answer::Number(x)) => Value::Real(*x),
-            _ => Value::Null,
-        });
+                    .position(|q| q.kind != QuestionKind::Text && q.id.eq_ignore_ascii_case(name))
+            })
+            .collect();
+        Ok(RowLayout { questions })
+    }
+
+    /// Writes `response` as a stored row, in the order of `blocks::META_COLUMNS` and then
+    /// the question columns.
+    fn write(&self, writer: &mut blocks::BlockWriter, response: &Response, codebook: &Codebook) {
+        let wave = &codebook.waves[response.wave];
+        writer.begin_row(blocks::respondent_key(
+            &response.pilot,
+            wave,
+            &response.respondent_id,
+        ));
+        writer.int(response.source_row as i64);
+        writer.text(&response.respondent_id);
+        writer.text(&response.pilot);
+        writer.text(wave);
+        writer.text(&codebook.roles[response.role]);
+        let text_or_null = |writer: &mut blocks::BlockWriter, value: &Option<String>| match value {
+            Some(v) => writer.text(v),
+            None => writer.null(),
+        };
+        let real_or_null = |writer: &mut blocks::BlockWriter, value: Option<f64>| match value {
+            Some(v) => writer.real(v),
+            None => writer.null(),
+        };
+        text_or_null(writer, &response.submitted);
+        real_or_null(writer, response.weight);
+        let quality = &response.quality;
+        text_or_null(writer, &quality.started);
+        text_or_null(writer, &quality.ended);
+        real_or_null(writer, quality.duration_seconds);
+        real_or_null(writer, quality.progress);
+        match quality.finished {
+            Some(f) => writer.int(i64::from(f)),
+            None => writer.null(),
+        }
+        for question in &self.questions {
+            let Some(q) = *question else {
+                writer.null();
+                continue;
+            };
+            let question = &codebook.questions[q];
+            match (question.kind, &response.answers[q]) {
+                (QuestionKind::Likert, Answer::Level(l)) => {
+                    let scale = codebook.scale_of(question).expect("likert has a scale");
+                    writer.int(scale.levels[*l as usize - 1].code);
+                }
+                (QuestionKind::YesNo, Answer::Level(l)) => writer.int(i64::from(*l) - 1),
+                (QuestionKind::Single, Answer::Level(l)) => {
+                    writer.text(&question.options[*l as usize - 1].code)
+                }
+                (QuestionKind::Multi, Answer::Choices(set)) => writer.text(
+                    &question
+                        .options
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| set & (1 << i) != 0)
+                        .map(|(_, o)| o.code.as_str())
+                        .collect::<Vec<_>>()
+                        .join(";"),
+                ),
+                (QuestionKind::Numeric, Answer::Number(x)) => writer.real(*x),
+                _ => writer.null(),
+            }
+        }
+        for (question, answer) in codebook.questions.iter().zip(&response.answers) {
+            if let Answer::Text(text) = answer {
+                writer.text_answer(&question.id, text);
+            }
+        }
     }
 }
 

@@ -73,26 +73,38 @@ impl TestWorkspace {
                 .unwrap();
             out.push_str(&schema);
             out.push('\n');
-            let mut stmt = conn
-                .prepare(&format!("SELECT * FROM \"{table}\" ORDER BY 1, 2"))
-                .unwrap();
-            let columns = stmt.column_count();
-            let mut rows = stmt.query([]).unwrap();
-            while let Some(row) = rows.next().unwrap() {
-                for i in 0..columns {
-                    let value: rusqlite::types::Value = row.get(i).unwrap();
-                    out.push_str(&format!("{value:?}|"));
-                }
-                out.push('\n');
-            }
+            out.push_str(&rows_of(
+                &conn,
+                &format!("SELECT * FROM \"{table}\" ORDER BY 1, 2"),
+            ));
         }
         out
+    }
+
+    /// The rows `sql` gives, a line each.
+    pub fn rows(&self, sql: &str) -> String {
+        rows_of(&rusqlite::Connection::open(self.store()).unwrap(), sql)
     }
 
     pub fn count(&self, sql: &str) -> i64 {
         let conn = rusqlite::Connection::open(self.store()).unwrap();
         conn.query_row(sql, [], |r| r.get(0)).unwrap()
     }
+}
+
+fn rows_of(conn: &rusqlite::Connection, sql: &str) -> String {
+    let mut stmt = conn.prepare(sql).unwrap();
+    let columns = stmt.column_count();
+    let mut rows = stmt.query([]).unwrap();
+    let mut out = String::new();
+    while let Some(row) = rows.next().unwrap() {
+        for i in 0..columns {
+            let value: rusqlite::types::Value = row.get(i).unwrap();
+            out.push_str(&format!("{value:?}|"));
+        }
+        out.push('\n');
+    }
+    out
 }
 
 pub fn sample_dir() -> PathBuf {
