@@ -389,7 +389,7 @@ pub fn parse_hashed(
 /// rows, numbered as in the whole file.
 pub struct Batches {
     records: csv::StringRecordsIntoIter<std::io::Cursor<String>>,
-    header: Vec<String>,
+    header: csv::StringRecord,
     /// The row number of the next record (the header is row 1).
     next_row: usize,
     batch_rows: usize,
@@ -425,7 +425,7 @@ impl Batches {
             .flexible(true)
             .from_reader(std::io::Cursor::new(decoded.text))
             .into_records();
-        let header: Vec<String> = records.next()?.ok()?.iter().map(str::to_string).collect();
+        let header = records.next()?.ok()?;
         let display_name = display_path(path);
         let mut shell = ParsedFile::empty(path, display_name, sha256);
         shell.encoding = decoded.encoding;
@@ -459,7 +459,7 @@ impl Batches {
         let mut parsed = self.shell.shell();
         for record in self.records.by_ref().take(self.batch_rows) {
             match record {
-                Ok(r) => rows.push(r.iter().map(str::to_string).collect()),
+                Ok(r) => rows.push(r),
                 Err(e) => {
                     parsed.file_problems.push(Problem::new(
                         &parsed.display_name,
@@ -506,11 +506,12 @@ pub const MAX_FIELD_BYTES: usize = 1_000_000;
 
 /// A file whose header is wider than `MAX_COLUMNS`, or which holds a field longer than
 /// `MAX_FIELD_BYTES`, as a problem naming the row and column.
-fn oversized(
-    rows: &[Vec<String>],
+fn oversized<R: Fields>(
+    header: &[String],
+    rows: &[R],
     file_problem: &impl Fn(usize, &str, &str, &str) -> Problem,
 ) -> Option<Problem> {
-    let width = rows.first().map_or(0, Vec::len);
+    let width = header.len();
     if width > MAX_COLUMNS {
         return Some(file_problem(
             1,
@@ -520,11 +521,10 @@ fn oversized(
         ));
     }
     for (r, row) in rows.iter().enumerate() {
-        for (c, field) in row.iter().enumerate() {
+        for (c, field) in (0..row.width()).map(|c| (c, row.field(c))) {
             if field.len() > MAX_FIELD_BYTES {
-                let column = rows
-                    .first()
-                    .and_then(|h| h.get(c))
+                let column = header
+                    .get(c)
                     .filter(|h| !h.is_empty())
                     .cloned()
                     .unwrap_or_else(|| format!("column {}", c + 1));
@@ -544,8 +544,44 @@ fn oversized(
     None
 }
 
+/// The rows that platform detection and layouts read: at most three header rows.
+const HEAD_ROWS: usize = 3;
+
+/// A row's fields, as a workbook sheet gives them (a string each) or the CSV reader (one
+/// buffer per record, which spares a million-row import fifty allocations a row).
+pub trait Fields {
+    fn width(&self) -> usize;
+    fn field(&self, i: usize) -> &str;
+    /// The first `n` fields as strings, for a rejected row.
+    fn to_strings(&self, n: usize) -> Vec<String> {
+        (0..n.min(self.width()))
+            .map(|i| self.field(i).to_string())
+            .collect()
+    }
+}
+
+impl Fields for Vec<String> {
+    fn width(&self) -> usize {
+        self.len()
+    }
+    fn field(&self, i: usize) -> &str {
+        &self[i]
+    }
+}
+
+impl Fields for csv::StringRecord {
+    fn width(&self) -> usize {
+        self.len()
+    }
+    fn field(&self, i: usize) -> &str {
+        &self[i]
+    }
+}
+
 /// Distinct cells remembered per column by `parse_rows`.
 const UNDERSTOOD_PER_COLUMN: usize = 4096;
+/// Distinct waves or roles remembered per column by `parse_rows`.
+const KNOWN_META: usize = 64;
 
 /// What checking a file's rows carries from one batch of them to the next.
 #[derive(Default)]
@@ -592,9 +628,9 @@ fn finish_rows(parsed: &mut ParsedFile, state: &RowState) {
 /// `parse_rows` of one batch of a file's rows: `rows` starts with the header, and its data
 /// rows are numbered from `row_offset` + their place in `rows`. False when the file was
 /// refused before its rows were read.
-fn parse_rows_in(
+fn parse_rows_in<R: Fields>(
     parsed: &mut ParsedFile,
-    rows: Vec<Vec<String>>,
+    rows: Vec<R>,
     survey: &Survey,
     options: &ImportOptions,
     state: &mut RowState,
@@ -604,7 +640,13 @@ fn parse_rows_in(
     let file_problem = |row: usize, column: &str, value: &str, expected: &str| {
         Problem::new(&display_name, row, column, value, expected)
     };
-    if rows
+    // Platforms are told apart, and their header rows read, from the first rows alone.
+    let head: Vec<Vec<String>> = rows
+        .iter()
+        .take(HEAD_ROWS)
+        .map(|r| r.to_strings(r.width()))
+        .collect();
+    if head
         .first()
         .is_none_or(|h| h.iter().all(|c| c.trim().is_empty()))
     {
@@ -613,19 +655,19 @@ fn parse_rows_in(
             .push(file_problem(1, "", "no header row", "a header row"));
         return false;
     }
-    if let Some(mut problem) = oversized(&rows, &file_problem) {
+    if let Some(mut problem) = oversized(&head[0], &rows, &file_problem) {
         if problem.row > 1 {
             problem.row += row_offset;
         }
         parsed.file_problems.push(problem);
         return false;
     }
-    let platform = options.format.unwrap_or_else(|| Platform::detect(&rows));
-    let mut layout = platform.layout(&rows);
+    let platform = options.format.unwrap_or_else(|| Platform::detect(&head));
+    let mut layout = platform.layout(&head);
     // Excel adds empty columns after the last one when a sheet was edited; they carry nothing.
     // A column counts if any header row names it (SurveyMonkey leaves the first row empty over
     // a question's later options).
-    let width = rows
+    let width = head
         .iter()
         .take(layout.header_rows)
         .map(|row| {
@@ -735,6 +777,11 @@ fn parse_rows_in(
     // labels (normalising it first) costs far more than looking it up again.
     let mut understood: Vec<foldhash::HashMap<String, std::result::Result<Answer, ValueError>>> =
         vec![foldhash::HashMap::default(); parsed.columns.len()];
+    // Most rating cells are one byte or empty: those already understood are read from a
+    // table per column, without hashing.
+    let mut short_answers: Vec<Vec<Option<Answer>>> = vec![Vec::new(); parsed.columns.len()];
+    // A wave or role column's distinct values, matched against the codebook once each.
+    let mut known_meta: Vec<Vec<(String, usize)>> = vec![Vec::new(); parsed.columns.len()];
     let width = parsed.columns.len();
     let submitted_column = parsed
         .columns
@@ -744,19 +791,20 @@ fn parse_rows_in(
         .map(|c| parsed.columns[c].header.clone())
         .unwrap_or_else(|| meta_header(&parsed.columns, MetaField::RespondentId));
     parsed.respondent_id_header = id_header.clone();
-    for (index, mut fields) in rows.into_iter().enumerate().skip(layout.header_rows) {
+    for (index, fields) in rows.into_iter().enumerate().skip(layout.header_rows) {
         let row = index + 1 + row_offset;
-        if fields.len() > width && fields[width..].iter().all(|f| f.trim().is_empty()) {
-            fields.truncate(width);
+        let mut len = fields.width();
+        if len > width && (width..len).all(|i| fields.field(i).trim().is_empty()) {
+            len = width;
         }
-        if fields.iter().all(|f| f.trim().is_empty()) {
+        if (0..len).all(|i| fields.field(i).trim().is_empty()) {
             continue;
         }
         state.data_rows += 1;
-        if fields.len() != width {
+        if len != width {
             // A quote opened and never closed runs on over the following lines, which then
             // read as one short row.
-            let run_on = if fields.iter().any(|f| f.contains('\n')) {
+            let run_on = if (0..len).any(|i| fields.field(i).contains('\n')) {
                 "; a quote opened in this row runs on over the next lines (an unclosed quote?)"
             } else {
                 ""
@@ -764,12 +812,14 @@ fn parse_rows_in(
             let reason = file_problem(
                 row,
                 "",
-                &format!("{} fields", fields.len()),
+                &format!("{len} fields"),
                 &format!("{width} fields, one per header column{run_on}"),
             );
-            parsed
-                .rejected
-                .push(rejected(&parsed.columns, fields, vec![reason]));
+            parsed.rejected.push(rejected(
+                &parsed.columns,
+                fields.to_strings(len),
+                vec![reason],
+            ));
             continue;
         }
         let mut reasons = Vec::new();
@@ -786,13 +836,39 @@ fn parse_rows_in(
             }
         }
         if let Some(c) = id_fallback {
-            response.respondent_id = fields[c].trim().to_string();
+            response.respondent_id = fields.field(c).trim().to_string();
         }
         let mut choice_sets: HashMap<usize, u64> = HashMap::new();
-        for ((column, raw), understood) in parsed.columns.iter().zip(&fields).zip(&mut understood) {
+        for (c, column) in parsed.columns.iter().enumerate() {
+            let raw = fields.field(c);
             let value = raw.trim();
             match &column.target {
                 ColumnTarget::Identifier | ColumnTarget::Unknown | ColumnTarget::Ignored(_) => {}
+                ColumnTarget::Meta(field @ (MetaField::Wave | MetaField::Role)) => {
+                    let known = &mut known_meta[c];
+                    let index = match known.iter().find(|(v, _)| v == value) {
+                        Some((_, index)) => Some(*index),
+                        None => {
+                            let index = match field {
+                                MetaField::Wave => codebook.wave_index(value),
+                                _ => codebook.role_index(value),
+                            };
+                            if let Some(index) = index.filter(|_| known.len() < KNOWN_META) {
+                                known.push((value.to_string(), index));
+                            }
+                            index
+                        }
+                    };
+                    match (field, index) {
+                        (MetaField::Wave, Some(w)) => response.wave = w,
+                        (_, Some(r)) => response.role = r,
+                        (_, None) => {
+                            parse_meta(*field, value, survey, &mut response, &mut |v, e| {
+                                problem(&column.header, v, e)
+                            })
+                        }
+                    }
+                }
                 ColumnTarget::Meta(field) => {
                     parse_meta(*field, value, survey, &mut response, &mut |v, e| {
                         problem(&column.header, v, e)
@@ -811,6 +887,16 @@ fn parse_rows_in(
                         .and_then(|m| m.value(*q, raw))
                         .unwrap_or(raw);
                     let parse = || value_maps[*q].parse(question, raw, layout.separators);
+                    let short = match raw.as_bytes() {
+                        [] => Some(256),
+                        [byte] => Some(usize::from(*byte)),
+                        _ => None,
+                    };
+                    if let Some(Some(answer)) = short.and_then(|s| short_answers[c].get(s)) {
+                        response.answers[*q] = answer.clone();
+                        continue;
+                    }
+                    let understood = &mut understood[c];
                     let result = match question.kind {
                         QuestionKind::Text | QuestionKind::Numeric => parse(),
                         _ => match understood.get(raw) {
@@ -825,7 +911,15 @@ fn parse_rows_in(
                         },
                     };
                     match result {
-                        Ok(answer) => response.answers[*q] = answer,
+                        Ok(answer) => {
+                            if let Some(slot) = short.filter(|_| {
+                                !matches!(question.kind, QuestionKind::Text | QuestionKind::Numeric)
+                            }) {
+                                short_answers[c].resize(257, None);
+                                short_answers[c][slot] = Some(answer.clone());
+                            }
+                            response.answers[*q] = answer;
+                        }
                         Err(e) => problem(&column.header, &mask_contacts(&e.value), e.expected),
                     }
                 }
@@ -844,7 +938,7 @@ fn parse_rows_in(
         }
         complete_timing(
             &mut response.quality,
-            submitted_column.map(|c| fields[c].as_str()),
+            submitted_column.map(|c| fields.field(c)),
         );
         // Without a submission column, a response was submitted when it ended (Qualtrics'
         // Insights and legacy layouts have EndDate but no RecordedDate).
@@ -904,7 +998,7 @@ fn parse_rows_in(
         if !reasons.is_empty() {
             parsed
                 .rejected
-                .push(rejected(&parsed.columns, fields, reasons));
+                .push(rejected(&parsed.columns, fields.to_strings(len), reasons));
             continue;
         }
         state.without_consent += apply_consent(codebook, &mut response.answers);
