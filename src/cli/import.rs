@@ -251,21 +251,23 @@ pub fn import_all(
         tally.files += 1;
         progress.file(&ingest::display_path(&file));
         let bytes = ingest::read_file(&file)?;
-        let sha256 = ingest::sha256_hex(&bytes);
-        // Known bytes are skipped before parsing: their warnings were given at first import.
+        let rows = how
+            .batch_rows
+            .or((bytes.len() >= BATCH_FROM_BYTES).then_some(BATCH_ROWS));
+        let (sha256, batched) = match rows {
+            Some(rows) => hash_beside_first_batch(&file, &bytes, survey, options, rows),
+            None => (ingest::sha256_hex(&bytes), None),
+        };
+        // Known bytes are skipped before their checks are reported: their warnings were given
+        // at first import.
         if let Some(existing) = store.find_import_by_hash(&sha256)? {
             progress.suspend(|| tally.skipped(&ingest::display_path(&file), &existing));
             progress.done();
             continue;
         }
-        let rows = how
-            .batch_rows
-            .or((bytes.len() >= BATCH_FROM_BYTES).then_some(BATCH_ROWS));
-        let batched = rows.and_then(|rows| {
-            ingest::Batches::open(&file, &bytes, sha256.clone(), survey, options, rows)
-        });
         let (parsed, outcome, late_warnings) = match batched {
-            Some((first, batches)) => {
+            Some((mut first, mut batches)) => {
+                batches.set_sha256(&mut first, sha256);
                 // The batches hold the file's text; its bytes are no longer needed.
                 drop(bytes);
                 progress.suspend(|| report_parse(&first));
@@ -286,6 +288,29 @@ pub fn import_all(
         progress.done();
     }
     Ok(tally)
+}
+
+/// A large file's hash, taken on a second thread while its first batch is read (each is a few
+/// tenths of a second on a million rows, and nothing else can start before both), and the
+/// batches, if the file is read in batches.
+fn hash_beside_first_batch(
+    file: &Path,
+    bytes: &[u8],
+    survey: &Survey,
+    options: &ImportOptions,
+    rows: usize,
+) -> (String, Option<(ParsedFile, ingest::Batches)>) {
+    std::thread::scope(|scope| {
+        let hashing = std::thread::Builder::new()
+            .name("mctrack-hash".into())
+            .spawn_scoped(scope, || ingest::sha256_hex(bytes));
+        let batched = ingest::Batches::open(file, bytes, String::new(), survey, options, rows);
+        let sha256 = match hashing.map(|h| h.join()) {
+            Ok(Ok(sha256)) => sha256,
+            _ => ingest::sha256_hex(bytes),
+        };
+        (sha256, batched)
+    })
 }
 
 /// Stores a file's batches while the next ones are checked on a second thread (checking is

@@ -49,7 +49,11 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         });
     }
     match std::str::from_utf8(bytes) {
-        Ok(_) => utf8(bytes, "UTF-8"),
+        Ok(text) => Ok(Decoded {
+            text: text.to_string(),
+            encoding: "UTF-8",
+            warning: None,
+        }),
         Err(e) => {
             let has_utf8_multibyte = std::str::from_utf8(&bytes[..e.valid_up_to()])
                 .map(|s| !s.is_ascii())

@@ -491,6 +491,13 @@ impl Batches {
         Some(parsed)
     }
 
+    /// Gives the file's hash to the batches to come and to `first`, for a caller that took
+    /// it while the first batch was read.
+    pub fn set_sha256(&mut self, first: &mut ParsedFile, sha256: String) {
+        first.sha256.clone_from(&sha256);
+        self.shell.sha256 = sha256;
+    }
+
     /// The warnings that need every batch read: answers discarded for want of consent.
     pub fn finish(&self) -> Vec<String> {
         let mut last = self.shell.shell();
