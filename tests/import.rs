@@ -516,6 +516,76 @@ fn import_outcome(files: &[(&str, &str)], args: &[&str]) -> Vec<String> {
     ]
 }
 
+/// 25 rows with a bad cell at row 21 and, at row 26, a respondent already given at row 4.
+fn problems_in_later_batches() -> String {
+    let mut text = format!("{HEADER}{}", good_rows(24, "B"));
+    text = text.replacen(
+        "B20,P01,exit,learner,2020-01-21,1",
+        "B20,P01,exit,learner,2020-01-21,9",
+        1,
+    );
+    text.push_str("B3,P01,exit,learner,2020-01-04,4,yes\n");
+    text
+}
+
+/// `mctrack validate ARGS` in a new workspace, holding `stored` if given: stdout, stderr and
+/// exit code.
+fn validate_outcome(stored: Option<&str>, files: &[(&str, &str)], args: &[&str]) -> Vec<String> {
+    let ws = TestWorkspace::new();
+    if let Some(text) = stored {
+        ws.write("stored.csv", text);
+        ws.cmd().args(["import", "stored.csv"]).assert().success();
+    }
+    for (name, text) in files {
+        ws.write(name, text);
+    }
+    let output = ws.cmd().arg("validate").args(args).output().unwrap();
+    vec![
+        stdout_of(&output),
+        stderr_of(&output),
+        format!("{:?}", output.status.code()),
+    ]
+}
+
+#[test]
+fn a_file_validated_in_batches_is_judged_as_the_whole_file_is() {
+    let sample = sample_dir();
+    let sample = sample.to_str().unwrap();
+    assert_eq!(
+        validate_outcome(None, &[], &[sample]),
+        validate_outcome(None, &[], &[sample, "--batch-rows", "7"])
+    );
+    let text = problems_in_later_batches();
+    let files = [("batched.csv", text.as_str())];
+    let earlier = format!("{HEADER}B5,P01,exit,learner,2020-01-06,1,yes\n");
+    for stored in [None, Some(earlier.as_str())] {
+        let whole = validate_outcome(stored, &files, &["batched.csv"]);
+        let batched = validate_outcome(stored, &files, &["batched.csv", "--batch-rows", "7"]);
+        assert_eq!(whole, batched);
+        assert!(
+            whole[1].contains("batched.csv:21:L06: \"9\""),
+            "{}",
+            whole[1]
+        );
+        assert!(
+            whole[1].contains("batched.csv:26:response_id: \"B3\""),
+            "{}",
+            whole[1]
+        );
+        assert_eq!(whole[2], "Some(3)");
+    }
+    let stored = validate_outcome(
+        Some(&earlier),
+        &files,
+        &["batched.csv", "--batch-rows", "7"],
+    );
+    assert!(
+        stored[1].contains("import #1 already holds this id"),
+        "{}",
+        stored[1]
+    );
+}
+
 #[test]
 fn a_file_stored_in_batches_is_stored_as_the_whole_file_is() {
     // The sample: invalid rows, a duplicate submission, a Windows-1252 file (read whole).
@@ -527,13 +597,7 @@ fn a_file_stored_in_batches_is_stored_as_the_whole_file_is() {
     assert!(whole[0].contains("rejected"), "{}", whole[0]);
     // A bad cell in the third batch and a respondent repeated across batches: refused with
     // the same problems, row numbers and all, and nothing stored.
-    let mut text = format!("{HEADER}{}", good_rows(24, "B"));
-    text = text.replacen(
-        "B20,P01,exit,learner,2020-01-21,1",
-        "B20,P01,exit,learner,2020-01-21,9",
-        1,
-    );
-    text.push_str("B3,P01,exit,learner,2020-01-04,4,yes\n");
+    let text = problems_in_later_batches();
     let files = [("batched.csv", text.as_str())];
     let whole = import_outcome(&files, &["batched.csv"]);
     let batched = import_outcome(&files, &["batched.csv", "--batch-rows", "7"]);

@@ -46,6 +46,10 @@ pub struct ValidateArgs {
     /// Export files (CSV or workbooks), or folders searched for them.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
+    /// Check every CSV file this many rows at a time, as files over 16 MiB are (for checking
+    /// that batches find exactly what a whole file does).
+    #[arg(long, hide = true, value_name = "ROWS")]
+    batch_rows: Option<usize>,
     #[command(flatten)]
     input: InputArgs,
 }
@@ -91,18 +95,8 @@ pub fn run_validate(ctx: &Context, args: ValidateArgs) -> anyhow::Result<i32> {
         ..Tally::default()
     };
     for file in ingest::collect_input_files(&args.paths)? {
-        let parsed = ingest::parse_path(&file, &survey, &options)?;
-        report_parse(&parsed);
-        let outcome = match store.as_mut() {
-            Some(store) => store.import(&parsed, &survey.codebook, Mode::ValidateOnly)?,
-            None if !parsed.file_problems.is_empty() => ImportOutcome::Rejected {
-                problems: parsed.problems().cloned().collect(),
-            },
-            None => ImportOutcome::Checked {
-                accepted: parsed.responses.len(),
-                rejected: parsed.rejected.clone(),
-            },
-        };
+        let (parsed, outcome) =
+            validate_file(&file, &survey, &options, store.as_mut(), args.batch_rows)?;
         match outcome {
             ImportOutcome::Checked { accepted, rejected } => {
                 for reason in rejected.iter().flat_map(|r| &r.reasons) {
@@ -132,6 +126,76 @@ pub fn run_validate(ctx: &Context, args: ValidateArgs) -> anyhow::Result<i32> {
         return Err(Quiet(EXIT_REJECTED).into());
     }
     Ok(0)
+}
+
+/// Checks one file as `import` would, a batch of rows at a time when it is large (so that a
+/// million-row file is checked in the memory of a few batches), and writes nothing.
+fn validate_file(
+    file: &Path,
+    survey: &Survey,
+    options: &ImportOptions,
+    store: Option<&mut Store>,
+    batch_rows: Option<usize>,
+) -> anyhow::Result<(ParsedFile, ImportOutcome)> {
+    let bytes = ingest::read_file(file)?;
+    let rows = batch_rows.or((bytes.len() >= BATCH_FROM_BYTES).then_some(BATCH_ROWS));
+    let (sha256, batched) = match rows {
+        Some(rows) => hash_beside_first_batch(file, &bytes, survey, options, rows),
+        None => (ingest::sha256_hex(&bytes), None),
+    };
+    let Some((mut first, mut batches)) = batched else {
+        let parsed = ingest::parse_hashed(file, &bytes, sha256, survey, options);
+        report_parse(&parsed);
+        let outcome = match store {
+            Some(store) => store.import(&parsed, &survey.codebook, Mode::ValidateOnly)?,
+            None if !parsed.file_problems.is_empty() => ImportOutcome::Rejected {
+                problems: parsed.problems().cloned().collect(),
+            },
+            None => ImportOutcome::Checked {
+                accepted: parsed.responses.len(),
+                rejected: parsed.rejected.clone(),
+            },
+        };
+        return Ok((parsed, outcome));
+    };
+    drop(bytes);
+    batches.set_sha256(&mut first, sha256);
+    report_parse(&first);
+    let (outcome, warnings) = match store {
+        Some(store) => {
+            let (outcome, warnings) =
+                import_in_batches(store, survey, &first, batches, Mode::ValidateOnly);
+            (outcome?, warnings)
+        }
+        None => check_batches(&first, batches, survey),
+    };
+    for warning in warnings {
+        eprintln!("warning: {}: {warning}", first.display_name);
+    }
+    Ok((first, outcome))
+}
+
+/// What checking a file's batches found, with no store to check them against; and the
+/// warnings that need every batch.
+fn check_batches(
+    first: &ParsedFile,
+    mut batches: ingest::Batches,
+    survey: &Survey,
+) -> (ImportOutcome, Vec<String>) {
+    let mut accepted = first.responses.len();
+    let mut rejected = first.rejected.clone();
+    while let Some(batch) = batches.next_batch(survey) {
+        if !batch.file_problems.is_empty() {
+            let problems = batch.file_problems;
+            return (ImportOutcome::Rejected { problems }, Vec::new());
+        }
+        accepted += batch.responses.len();
+        rejected.extend(batch.rejected);
+    }
+    (
+        ImportOutcome::Checked { accepted, rejected },
+        batches.finish(),
+    )
 }
 
 #[derive(Default)]
