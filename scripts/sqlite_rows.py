@@ -1,11 +1,12 @@
-"""How long SQLite itself takes to store survey responses one row each, as mctrack's store does.
+"""How long SQLite itself takes to store survey responses one row each, as mctrack's store did
+before it kept responses in blocks (src/store/blocks.rs).
 
 Inserts 200,000 rows of 49 columns (ids, pilot, wave, role, two comments, a select-all answer
 and 40 ratings) in one transaction in WAL mode with `executemany`, without and then with the
 unique (pilot_id, wave, respondent_id) index; then the same rows with the 40 ratings packed
 into one text column (the layout a `responses` view could unpack with `substr`). Python's
 binding is included, so this is an upper bound on SQLite's share; BENCHMARKS.md uses it to
-show that a row per response, packed or not, cannot meet the import target.
+show why a row per response, packed or not, could not meet the import target.
 Usage: python3 scripts/sqlite_rows.py [DIR]
 """
 import os
