@@ -528,6 +528,22 @@ fn problems_in_later_batches() -> String {
     text
 }
 
+/// An outcome (stdout, stderr, exit code, ...) refusing `problems_in_later_batches` for its
+/// bad cell and its repeated respondent.
+fn assert_refused_for_later_batches(outcome: &[String]) {
+    assert!(
+        outcome[1].contains("batched.csv:21:L06: \"9\""),
+        "{}",
+        outcome[1]
+    );
+    assert!(
+        outcome[1].contains("batched.csv:26:response_id: \"B3\""),
+        "{}",
+        outcome[1]
+    );
+    assert_eq!(outcome[2], "Some(3)");
+}
+
 /// `mctrack validate ARGS` in a new workspace, holding `stored` if given: stdout, stderr and
 /// exit code.
 fn validate_outcome(stored: Option<&str>, files: &[(&str, &str)], args: &[&str]) -> Vec<String> {
@@ -562,17 +578,7 @@ fn a_file_validated_in_batches_is_judged_as_the_whole_file_is() {
         let whole = validate_outcome(stored, &files, &["batched.csv"]);
         let batched = validate_outcome(stored, &files, &["batched.csv", "--batch-rows", "7"]);
         assert_eq!(whole, batched);
-        assert!(
-            whole[1].contains("batched.csv:21:L06: \"9\""),
-            "{}",
-            whole[1]
-        );
-        assert!(
-            whole[1].contains("batched.csv:26:response_id: \"B3\""),
-            "{}",
-            whole[1]
-        );
-        assert_eq!(whole[2], "Some(3)");
+        assert_refused_for_later_batches(&whole);
     }
     let stored = validate_outcome(
         Some(&earlier),
@@ -602,17 +608,7 @@ fn a_file_stored_in_batches_is_stored_as_the_whole_file_is() {
     let whole = import_outcome(&files, &["batched.csv"]);
     let batched = import_outcome(&files, &["batched.csv", "--batch-rows", "7"]);
     assert_eq!(whole, batched);
-    assert!(
-        whole[1].contains("batched.csv:21:L06: \"9\""),
-        "{}",
-        whole[1]
-    );
-    assert!(
-        whole[1].contains("batched.csv:26:response_id: \"B3\""),
-        "{}",
-        whole[1]
-    );
-    assert_eq!(whole[2], "Some(3)");
+    assert_refused_for_later_batches(&whole);
     // The same file after another that holds one of its respondents: still just its own
     // problems, as the whole file is refused before it meets the store.
     let earlier = format!("{HEADER}B5,P01,exit,learner,2020-01-06,1,yes\n");
@@ -746,4 +742,31 @@ fn ws_import_continues(ws: &TestWorkspace) {
         "{}",
         stderr_of(&output)
     );
+}
+
+/// A block whose JSON was damaged by hand is an error naming the block and what to do, not a
+/// panic; so is one that lost its respondent ids.
+#[test]
+fn a_damaged_response_block_is_reported_not_a_panic() {
+    for (rows, expected) in [
+        (
+            "[[2,\"A1\",tru",
+            "error: the store's response block 1 (import #1) cannot be read: at byte 9 found \"tru\"; expected a number, a string or null; remove that import and import its file again\n",
+        ),
+        (
+            "[[2,null,\"P01\",\"exit\",\"learner\"]]",
+            "error: the store's response block 1 (import #1) cannot be read: response 1 has no respondent_id text; remove that import and import its file again\n",
+        ),
+    ] {
+        let ws = workspace_with_an_import();
+        let conn = rusqlite::Connection::open(ws.store()).unwrap();
+        conn.execute("UPDATE response_blocks SET rows = ?1", [rows])
+            .unwrap();
+        drop(conn);
+        ws.cmd()
+            .args(["summary", "--in-memory"])
+            .assert()
+            .code(1)
+            .stderr(expected);
+    }
 }

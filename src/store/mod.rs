@@ -653,7 +653,10 @@ struct RowLayout {
 impl RowLayout {
     fn read(conn: &Connection, codebook: &Codebook) -> rusqlite::Result<RowLayout> {
         let columns = schema::response_columns(conn)?;
-        let questions = columns[blocks::META_COLUMNS.len()..]
+        // A store whose column list was cut short by hand has no question columns.
+        let questions = columns
+            .get(blocks::META_COLUMNS.len()..)
+            .unwrap_or_default()
             .iter()
             .map(|(name, _)| {
                 codebook
