@@ -770,3 +770,23 @@ fn a_damaged_response_block_is_reported_not_a_panic() {
             .stderr(expected);
     }
 }
+
+/// Within one command, a file's respondents are checked against those stored by the files
+/// before it, as against those stored by earlier commands.
+#[test]
+fn a_respondent_stored_by_an_earlier_file_of_the_same_command_is_refused() {
+    let ws = workspace_with_an_import();
+    ws.write("second.csv", format!("{HEADER}{}", good_rows(3, "B")));
+    ws.write("third.csv", format!("{HEADER}{}", good_rows(1, "B")));
+    let output = ws
+        .cmd()
+        .args(["import", "second.csv", "third.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
+    assert_eq!(
+        stderr_of(&output),
+        "third.csv:2:response_id: \"B1\" — expected a respondent not yet stored for pilot P01 wave exit; import #2 already holds this id\n"
+    );
+    assert_eq!(ws.count("SELECT count(*) FROM responses"), 15);
+}

@@ -65,6 +65,8 @@ pub struct BlockWriter {
     rows: Vec<u8>,
     keys: Vec<u8>,
     texts: Vec<u8>,
+    /// The id and keys of each block stored so far.
+    stored: Vec<(i64, Vec<u8>)>,
 }
 
 impl BlockWriter {
@@ -78,6 +80,7 @@ impl BlockWriter {
             rows: Vec::new(),
             keys: Vec::new(),
             texts: Vec::new(),
+            stored: Vec::new(),
         }
     }
 
@@ -178,17 +181,23 @@ impl BlockWriter {
             self.keys,
             json_text(&self.rows)
         ])?;
+        let block_id = conn.last_insert_rowid();
         if !self.texts.is_empty() {
             self.texts.push(b']');
             conn.prepare_cached("INSERT INTO text_blocks (block_id, answers) VALUES (?1, ?2)")?
-                .execute(params![conn.last_insert_rowid(), json_text(&self.texts)])?;
+                .execute(params![block_id, json_text(&self.texts)])?;
         }
+        self.stored.push((block_id, std::mem::take(&mut self.keys)));
         self.first_id += self.row_count as i64;
         self.row_count = 0;
         self.rows.clear();
-        self.keys.clear();
         self.texts.clear();
         Ok(())
+    }
+
+    /// The id and keys of each block stored, for `StoredKeys::add` once they are committed.
+    pub fn into_stored(self) -> Vec<(i64, Vec<u8>)> {
+        self.stored
     }
 }
 
@@ -414,22 +423,46 @@ impl StoredKeys {
     pub fn read(conn: &Connection) -> rusqlite::Result<StoredKeys> {
         let mut stmt = conn.prepare("SELECT id, import_id, keys FROM response_blocks")?;
         let mut rows = stmt.query([])?;
-        let (mut keys, mut blocks) = (Vec::new(), Vec::new());
+        let mut stored = StoredKeys {
+            keys: Vec::new(),
+            blocks: Vec::new(),
+            confirmed: HashMap::new(),
+        };
         while let Some(row) = rows.next()? {
-            let block = blocks.len() as u32;
-            blocks.push((row.get(0)?, row.get(1)?));
-            let bytes = row.get_ref(2)?.as_blob()?;
-            for (i, key) in bytes.chunks_exact(8).enumerate() {
-                let key = u64::from_le_bytes(key.try_into().expect("chunks of 8"));
-                keys.push((key, block, i as u32));
+            stored.push_block(row.get(0)?, row.get(1)?, row.get_ref(2)?.as_blob()?);
+        }
+        stored.keys.sort_unstable();
+        Ok(stored)
+    }
+
+    fn push_block(&mut self, block_id: i64, import_id: i64, keys: &[u8]) {
+        let block = self.blocks.len() as u32;
+        self.blocks.push((block_id, import_id));
+        for (i, key) in keys.chunks_exact(8).enumerate() {
+            let key = u64::from_le_bytes(key.try_into().expect("chunks of 8"));
+            self.keys.push((key, block, i as u32));
+        }
+    }
+
+    /// Adds the blocks an import stored (`BlockWriter::into_stored`), after its commit.
+    pub fn add(&mut self, import_id: i64, stored: &[(i64, Vec<u8>)]) {
+        let old = self.keys.len();
+        for (block_id, keys) in stored {
+            self.push_block(*block_id, import_id, keys);
+        }
+        self.keys[old..].sort_unstable();
+        let mut merged = Vec::with_capacity(self.keys.len());
+        let (mut a, mut b) = (0, old);
+        while a < old || b < self.keys.len() {
+            if b == self.keys.len() || (a < old && self.keys[a] <= self.keys[b]) {
+                merged.push(self.keys[a]);
+                a += 1;
+            } else {
+                merged.push(self.keys[b]);
+                b += 1;
             }
         }
-        keys.sort_unstable();
-        Ok(StoredKeys {
-            keys,
-            blocks,
-            confirmed: HashMap::new(),
-        })
+        self.keys = merged;
     }
 
     /// The import that holds this respondent for this pilot and wave, if any.
@@ -535,6 +568,27 @@ mod tests {
         );
         let mut reader = ArrayReader::new("[[\"open").unwrap();
         assert!(reader.next_array(&mut cells).is_err());
+    }
+
+    /// Keys added after a commit are merged in order, so that lookups find them.
+    #[test]
+    fn added_keys_are_merged_in_order() {
+        let block = |keys: &[u64]| {
+            keys.iter()
+                .flat_map(|k| k.to_le_bytes())
+                .collect::<Vec<u8>>()
+        };
+        let mut stored = StoredKeys {
+            keys: Vec::new(),
+            blocks: Vec::new(),
+            confirmed: HashMap::new(),
+        };
+        stored.add(1, &[(10, block(&[5, 1, 9]))]);
+        stored.add(2, &[(11, block(&[7, 1])), (12, block(&[0, 12]))]);
+        let keys: Vec<u64> = stored.keys.iter().map(|k| k.0).collect();
+        assert_eq!(keys, [0, 1, 1, 5, 7, 9, 12]);
+        assert_eq!(stored.blocks, [(10, 1), (11, 2), (12, 2)]);
+        assert_eq!(stored.keys[0], (0, 2, 0));
     }
 
     /// The key is stored on disk: it must not change between versions.

@@ -32,6 +32,10 @@ pub use schema::quote_ident;
 pub struct Store {
     path: PathBuf,
     conn: Connection,
+    /// Every stored respondent's key, kept from one import to the next of this process while
+    /// no other connection has written (`PRAGMA data_version` unchanged): a folder of small
+    /// exports into a store of a million responses would otherwise read them all per file.
+    stored_keys: Option<(i64, blocks::StoredKeys)>,
 }
 
 /// One row of the `imports` table.
@@ -126,6 +130,7 @@ impl Store {
         let mut store = Store {
             path: path.to_path_buf(),
             conn,
+            stored_keys: None,
         };
         store
             .conn
@@ -215,6 +220,7 @@ impl Store {
         tx.execute("DELETE FROM imports WHERE id = ?1", [id])
             .map_err(|e| store_error(&path, e))?;
         tx.commit().map_err(|e| store_error(&path, e))?;
+        self.stored_keys = None;
         Ok(removed as usize)
     }
 
@@ -303,9 +309,15 @@ impl Store {
         let mut counts = Counts::new(codebook);
         let source = counts.add_source(parsed.questions_present(codebook.questions.len()));
         let mut duplicates = Vec::new();
-        {
+        let version: i64 = tx
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .map_err(err)?;
+        let mut stored = match self.stored_keys.take() {
+            Some((cached, keys)) if cached == version => keys,
+            _ => blocks::StoredKeys::read(&tx).map_err(err)?,
+        };
+        let written = {
             let layout = RowLayout::read(&tx, codebook).map_err(err)?;
-            let mut stored = blocks::StoredKeys::read(&tx).map_err(err)?;
             let mut writer =
                 blocks::BlockWriter::new(import_id, blocks::next_response_id(&tx).map_err(err)?);
             let mut batch: Option<ParsedFile> = None;
@@ -343,7 +355,8 @@ impl Store {
                 };
             }
             writer.finish(&tx).map_err(err)?;
-        }
+            writer.into_stored()
+        };
         // A file with invalid rows is refused in strict mode with just their problems, as
         // `import` refuses it before storing anything; here they came in later batches.
         if mode == Mode::Strict && !rejected.is_empty() {
@@ -371,6 +384,7 @@ impl Store {
         rejected.sort_by_key(|r| r.source_row);
         if mode == Mode::ValidateOnly {
             tx.rollback().map_err(err)?;
+            self.stored_keys = Some((version, stored));
             return Ok(ImportOutcome::Checked { accepted, rejected });
         }
         if mode == Mode::Strict && !rejected.is_empty() {
@@ -391,6 +405,8 @@ impl Store {
         )
         .map_err(err)?;
         tx.commit().map_err(err)?;
+        stored.add(import_id, &written);
+        self.stored_keys = Some((version, stored));
         Ok(ImportOutcome::Stored {
             import_id,
             accepted,
