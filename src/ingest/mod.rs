@@ -108,7 +108,11 @@ impl Response {
             submitted: None,
             weight: None,
             quality: Quality::default(),
-            answers: vec![Answer::Missing; codebook.questions.len()],
+            // Filled by a closure, not by cloning one `Answer` (a match per element): this
+            // runs once per row of a million-row import.
+            answers: std::iter::repeat_with(|| Answer::Missing)
+                .take(codebook.questions.len())
+                .collect(),
         }
     }
 }
