@@ -137,14 +137,9 @@ fn validate_file(
     store: Option<&mut Store>,
     batch_rows: Option<usize>,
 ) -> anyhow::Result<(ParsedFile, ImportOutcome)> {
-    let bytes = ingest::read_file(file)?;
-    let rows = batch_rows.or((bytes.len() >= BATCH_FROM_BYTES).then_some(BATCH_ROWS));
-    let (sha256, batched) = match rows {
-        Some(rows) => hash_beside_first_batch(file, &bytes, survey, options, rows),
-        None => (ingest::sha256_hex(&bytes), None),
-    };
-    let Some((mut first, mut batches)) = batched else {
-        let parsed = ingest::parse_hashed(file, &bytes, sha256, survey, options);
+    let export = read_export(file, survey, options, batch_rows)?;
+    let Some((first, batches)) = export.batched else {
+        let parsed = ingest::parse_hashed(file, &export.bytes, export.sha256, survey, options);
         report_parse(&parsed);
         let outcome = match store {
             Some(store) => store.import(&parsed, &survey.codebook, Mode::ValidateOnly)?,
@@ -158,8 +153,6 @@ fn validate_file(
         };
         return Ok((parsed, outcome));
     };
-    drop(bytes);
-    batches.set_sha256(&mut first, sha256);
     report_parse(&first);
     let (outcome, warnings) = match store {
         Some(store) => {
@@ -314,32 +307,23 @@ pub fn import_all(
     for file in files {
         tally.files += 1;
         progress.file(&ingest::display_path(&file));
-        let bytes = ingest::read_file(&file)?;
-        let rows = how
-            .batch_rows
-            .or((bytes.len() >= BATCH_FROM_BYTES).then_some(BATCH_ROWS));
-        let (sha256, batched) = match rows {
-            Some(rows) => hash_beside_first_batch(&file, &bytes, survey, options, rows),
-            None => (ingest::sha256_hex(&bytes), None),
-        };
+        let export = read_export(&file, survey, options, how.batch_rows)?;
         // Known bytes are skipped before their checks are reported: their warnings were given
         // at first import.
-        if let Some(existing) = store.find_import_by_hash(&sha256)? {
+        if let Some(existing) = store.find_import_by_hash(&export.sha256)? {
             progress.suspend(|| tally.skipped(&ingest::display_path(&file), &existing));
             progress.done();
             continue;
         }
-        let (parsed, outcome, late_warnings) = match batched {
-            Some((mut first, mut batches)) => {
-                batches.set_sha256(&mut first, sha256);
-                // The batches hold the file's text; its bytes are no longer needed.
-                drop(bytes);
+        let (parsed, outcome, late_warnings) = match export.batched {
+            Some((first, batches)) => {
                 progress.suspend(|| report_parse(&first));
                 let (outcome, warnings) = import_in_batches(store, survey, &first, batches, mode);
                 (first, outcome?, warnings)
             }
             None => {
-                let parsed = ingest::parse_hashed(&file, &bytes, sha256, survey, options);
+                let parsed =
+                    ingest::parse_hashed(&file, &export.bytes, export.sha256, survey, options);
                 progress.suspend(|| report_parse(&parsed));
                 let outcome = store.import(&parsed, &survey.codebook, mode)?;
                 (parsed, outcome, Vec::new())
@@ -354,26 +338,58 @@ pub fn import_all(
     Ok(tally)
 }
 
-/// A large file's hash, taken on a second thread while its first batch is read (each is a few
-/// tenths of a second on a million rows, and nothing else can start before both), and the
-/// batches, if the file is read in batches.
-fn hash_beside_first_batch(
+/// A file read for `import` or `validate`: its hash, and for a CSV export read in batches, its
+/// first batch and the rest to come (`bytes` is then empty: the batches hold the text).
+struct Export {
+    bytes: Vec<u8>,
+    sha256: String,
+    batched: Option<(ParsedFile, ingest::Batches)>,
+}
+
+/// Reads `file`, in batches when it is large or `batch_rows` is given. A batched file is hashed
+/// on a second thread while its first batch is read: each takes a few tenths of a second on a
+/// million rows, and nothing else can start before both.
+fn read_export(
     file: &Path,
-    bytes: &[u8],
     survey: &Survey,
     options: &ImportOptions,
-    rows: usize,
-) -> (String, Option<(ParsedFile, ingest::Batches)>) {
-    std::thread::scope(|scope| {
+    batch_rows: Option<usize>,
+) -> anyhow::Result<Export> {
+    let bytes = ingest::read_file(file)?;
+    let rows = batch_rows.or((bytes.len() >= BATCH_FROM_BYTES).then_some(BATCH_ROWS));
+    let Some(rows) = rows else {
+        let sha256 = ingest::sha256_hex(&bytes);
+        return Ok(Export {
+            bytes,
+            sha256,
+            batched: None,
+        });
+    };
+    let (sha256, batched) = std::thread::scope(|scope| {
         let hashing = std::thread::Builder::new()
             .name("mctrack-hash".into())
-            .spawn_scoped(scope, || ingest::sha256_hex(bytes));
-        let batched = ingest::Batches::open(file, bytes, String::new(), survey, options, rows);
+            .spawn_scoped(scope, || ingest::sha256_hex(&bytes));
+        let batched = ingest::Batches::open(file, &bytes, survey, options, rows);
         let sha256 = match hashing.map(|h| h.join()) {
             Ok(Ok(sha256)) => sha256,
-            _ => ingest::sha256_hex(bytes),
+            _ => ingest::sha256_hex(&bytes),
         };
         (sha256, batched)
+    });
+    Ok(match batched {
+        Some((mut first, mut batches)) => {
+            batches.set_sha256(&mut first, sha256.clone());
+            Export {
+                bytes: Vec::new(),
+                sha256,
+                batched: Some((first, batches)),
+            }
+        }
+        None => Export {
+            bytes,
+            sha256,
+            batched: None,
+        },
     })
 }
 

@@ -12,6 +12,17 @@ pub struct Decoded {
     pub warning: Option<String>,
 }
 
+impl Decoded {
+    /// Text that was UTF-8 already.
+    fn utf8(text: &str, encoding: &'static str) -> Decoded {
+        Decoded {
+            text: text.to_string(),
+            encoding,
+            warning: None,
+        }
+    }
+}
+
 /// Why bytes could not be turned into text, with the 1-based line where it was noticed.
 #[derive(Debug, PartialEq)]
 pub struct DecodeError {
@@ -49,11 +60,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         });
     }
     match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(Decoded {
-            text: text.to_string(),
-            encoding: "UTF-8",
-            warning: None,
-        }),
+        Ok(text) => Ok(Decoded::utf8(text, "UTF-8")),
         Err(e) => {
             let has_utf8_multibyte = std::str::from_utf8(&bytes[..e.valid_up_to()])
                 .map(|s| !s.is_ascii())
@@ -132,11 +139,7 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static str> {
 
 fn utf8(bytes: &[u8], name: &'static str) -> Result<Decoded, DecodeError> {
     match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(Decoded {
-            text: text.to_string(),
-            encoding: name,
-            warning: None,
-        }),
+        Ok(text) => Ok(Decoded::utf8(text, name)),
         Err(e) => Err(DecodeError {
             line: line_at(bytes, e.valid_up_to()),
             found: format!(

@@ -405,14 +405,13 @@ pub struct Batches {
 }
 
 impl Batches {
-    /// The first batch of `bytes` (whose hash the caller has taken) and the rest to come.
-    /// None when the file is not for batches (a workbook, another encoding than UTF-8, more
-    /// than one header row, a file refused as a whole or with no response in its first
-    /// batch), and must be read whole.
+    /// The first batch of `bytes` and the rest to come; the caller, which hashes the file
+    /// meanwhile, gives them its hash with `set_sha256`. None when the file is not for batches
+    /// (a workbook, another encoding than UTF-8, more than one header row, a file refused as
+    /// a whole or with no response in its first batch), and must be read whole.
     pub fn open(
         path: &Path,
         bytes: &[u8],
-        sha256: String,
         survey: &Survey,
         options: &ImportOptions,
         batch_rows: usize,
@@ -433,7 +432,7 @@ impl Batches {
             .into_records();
         let header = records.next()?.ok()?;
         let display_name = display_path(path);
-        let mut shell = ParsedFile::empty(path, display_name, sha256);
+        let mut shell = ParsedFile::empty(path, display_name, String::new());
         shell.encoding = decoded.encoding;
         shell.delimiter = delimiter as char;
         let mut batches = Batches {
@@ -495,8 +494,7 @@ impl Batches {
         Some(parsed)
     }
 
-    /// Gives the file's hash to the batches to come and to `first`, for a caller that took
-    /// it while the first batch was read.
+    /// Gives the file's hash to the batches to come and to `first`.
     pub fn set_sha256(&mut self, first: &mut ParsedFile, sha256: String) {
         first.sha256.clone_from(&sha256);
         self.shell.sha256 = sha256;

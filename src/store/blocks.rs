@@ -475,23 +475,25 @@ impl StoredKeys {
     ) -> crate::error::Result<Option<i64>> {
         let key = respondent_key(pilot, wave, respondent_id);
         let start = self.keys.partition_point(|k| k.0 < key);
-        let mut candidates: Vec<u32> = self.keys[start..]
-            .iter()
-            .take_while(|k| k.0 == key)
-            .map(|k| k.1)
-            .collect();
-        candidates.dedup();
-        let wanted = (
-            pilot.to_string(),
-            wave.to_string(),
-            respondent_id.to_string(),
-        );
-        for block in candidates {
+        // Nearly every respondent is new: no key matches, and nothing is allocated.
+        let mut wanted = None;
+        for at in start..self.keys.len() {
+            let (candidate, block, _) = self.keys[at];
+            if candidate != key {
+                break;
+            }
             if !self.confirmed.contains_key(&block) {
                 let held = read_block_keys(conn, self.blocks[block as usize].0)?;
                 self.confirmed.insert(block, held);
             }
-            if self.confirmed[&block].contains(&wanted) {
+            let wanted = wanted.get_or_insert_with(|| {
+                (
+                    pilot.to_string(),
+                    wave.to_string(),
+                    respondent_id.to_string(),
+                )
+            });
+            if self.confirmed[&block].contains(wanted) {
                 return Ok(Some(self.blocks[block as usize].1));
             }
         }
