@@ -490,9 +490,15 @@ fn every_multi_select_variant_is_stored_the_same() {
 /// Imports `args` into a new workspace: stdout, stderr, exit code, the rejected-rows files and
 /// the store (import times blanked, the one thing two runs may differ in).
 fn import_outcome(files: &[(&str, &str)], args: &[&str]) -> Vec<String> {
+    let files: Vec<(&str, &[u8])> = files.iter().map(|(n, t)| (*n, t.as_bytes())).collect();
+    import_bytes_outcome(&files, args)
+}
+
+/// `import_outcome` of files that need not be UTF-8.
+fn import_bytes_outcome(files: &[(&str, &[u8])], args: &[&str]) -> Vec<String> {
     let ws = TestWorkspace::new();
-    for (name, text) in files {
-        ws.write(name, text);
+    for (name, bytes) in files {
+        ws.write(name, bytes);
     }
     let output = ws.cmd().arg("import").args(args).output().unwrap();
     if ws.store().exists() {
@@ -789,4 +795,183 @@ fn a_respondent_stored_by_an_earlier_file_of_the_same_command_is_refused() {
         "third.csv:2:response_id: \"B1\" — expected a respondent not yet stored for pilot P01 wave exit; import #2 already holds this id\n"
     );
     assert_eq!(ws.count("SELECT count(*) FROM responses"), 15);
+}
+
+/// A plain CSV export for the streaming import under the repository's codebook, `rows` data
+/// rows long: an e-mail column (dropped), free text with commas, doubled quotes, line breaks
+/// (CR LF too) and accents, select-all answers, blanks, answers to the consent-gated equity
+/// module without consent, and now and then a blank line or an all-blank record.
+fn plain_export(rows: usize) -> String {
+    let mut text =
+        String::from("response_id,email,pilot_id,wave,role,L01,L03,L05,L06,L15,D00,D01,D03\n");
+    let reasons = [
+        "upskill_current_job",
+        "change_occupation",
+        "personal_interest",
+    ];
+    for i in 0..rows {
+        let comment = match i % 4 {
+            0 => "\"Good, \"\"really\"\"\nuseful\"",
+            1 => "  Très bien ",
+            2 => "",
+            _ => "\"a\r\nb\"",
+        };
+        text.push_str(&format!(
+            "R{i:05},p{i}@example.org,P0{},{},{},{},{},{},{},{comment},{},{},{}\n",
+            1 + i % 7,
+            ["exit", "followup_3m", "annual"][i % 3],
+            if i % 11 == 0 { "educator" } else { "learner" },
+            if i % 13 == 0 { "" } else { reasons[i % 3] },
+            ["yes", "no", ""][i % 3],
+            ["cost;time_work", "caregiving", ""][i % 3],
+            if i % 9 == 0 {
+                String::new()
+            } else {
+                (1 + i * 7 % 5).to_string()
+            },
+            ["yes", "no"][i % 2],
+            if i % 5 == 0 { "" } else { "25_34" },
+            if i % 6 == 0 { "metis;inuit" } else { "" },
+        ));
+        if i % 500 == 250 {
+            text.push_str(",,,,,,,,,,,,\n");
+        }
+        if i % 700 == 3 {
+            text.push('\n');
+        }
+    }
+    text
+}
+
+/// The streaming import takes a plain export in segments of any size, including segments that
+/// start inside a quoted line break (read again from where the segment before stopped), and
+/// stores exactly what the exact path stores: the same blocks, keys, free text, counts,
+/// provenance and messages. The file crosses a block (16,384 rows).
+#[test]
+fn a_file_read_by_the_streaming_import_is_stored_as_by_the_exact_path() {
+    use mctrack::analysis::counts::Layout;
+    use mctrack::ingest::{self, stream, ImportOptions};
+    use mctrack::store::{ImportOutcome, Store};
+
+    let text = plain_export(17_000);
+    let files = [("plain.csv", text.as_str())];
+    let streamed = import_outcome(&files, &["plain.csv", "--stream-segment", "4096"]);
+    let exact = import_outcome(&files, &["plain.csv"]);
+    assert_same_outcome(&streamed, &exact, "plain.csv");
+    assert_eq!(
+        streamed[0],
+        "imported plain.csv: 17000 responses (import #1)\n1 file(s): 1 imported, 0 skipped as already imported, 0 rejected; 17000 responses stored, 0 row(s) rejected\n"
+    );
+    assert_eq!(
+        streamed[1],
+        "warning: plain.csv: 6800 response(s) answered a consent-gated module without consent; those answers were discarded\nprivacy: plain.csv: dropped identifier column(s) \"email\"; their values are not read or stored\n"
+    );
+    // The comparison above holds only if the streaming import took the file: it does.
+    let ws = TestWorkspace::new();
+    let csv = ws.write("plain.csv", &text);
+    let workspace = mctrack::workspace::Workspace::open(ws.path()).unwrap();
+    let survey = mctrack::workspace::load_survey(Some(&workspace), None).unwrap();
+    let layout = Layout::new(&survey.codebook);
+    let options = ImportOptions::default();
+    let mut opened = stream::open(&csv, &survey, &options, &layout)
+        .unwrap()
+        .expect("a plain export is for the fast path")
+        .for_import();
+    opened.head.sha256 = ingest::sha256_file(&csv).unwrap();
+    let mut store = Store::open(&ws.store()).unwrap();
+    let outcome = store
+        .import_streamed(
+            &opened.head,
+            &survey.codebook,
+            |first, encoder, counts, rows| {
+                let imported = stream::import_file(&opened, first, counts, 4096, 2, encoder, rows)?;
+                Ok(imported.map(|imported| imported.rows))
+            },
+        )
+        .unwrap();
+    assert!(
+        matches!(
+            outcome,
+            Some(ImportOutcome::Stored {
+                accepted: 17000,
+                ..
+            })
+        ),
+        "{outcome:?}"
+    );
+}
+
+/// Files the streaming import cannot vouch for are left to the exact path, with nothing of
+/// them stored first: the outcome is the exact path's, messages, rejects and store alike.
+#[test]
+fn files_the_streaming_import_cannot_vouch_for_are_judged_by_the_exact_path() {
+    let good = plain_export(300);
+    let row_7 = "R00007,p7@example.org,P01,followup_3m,learner,change_occupation,no,caregiving,";
+    let bad_cell = good.replacen(&format!("{row_7}5,"), &format!("{row_7}9,"), 1);
+    assert_ne!(bad_cell, good);
+    let formula_id = good.replacen("R00008,", "=1+2,", 1);
+    let repeated = format!("{good}R00001,,P02,followup_3m,learner,,,,4,,,,\n");
+    // "Très" in Windows-1252 near the end, where UTF-8 has been read before it.
+    let not_utf8 = {
+        let at = good.rfind("Très").unwrap();
+        let mut bytes = good.as_bytes()[..at].to_vec();
+        bytes.extend_from_slice(b"Tr\xe8s");
+        bytes.extend_from_slice(&good.as_bytes()[at + "Très".len()..]);
+        bytes
+    };
+    let earlier = "response_id,pilot_id,wave,role,L06\nR00010,P04,followup_3m,learner,3\n";
+    let plain = |bytes: &[u8]| vec![("plain.csv", bytes.to_vec())];
+    type Files = Vec<(&'static str, Vec<u8>)>;
+    let cases: [(Files, &[&str]); 7] = [
+        (plain(bad_cell.as_bytes()), &["plain.csv"]),
+        (plain(bad_cell.as_bytes()), &["plain.csv", "--skip-invalid"]),
+        (
+            plain(formula_id.as_bytes()),
+            &["plain.csv", "--skip-invalid"],
+        ),
+        (plain(repeated.as_bytes()), &["plain.csv"]),
+        (plain(&not_utf8), &["plain.csv"]),
+        (
+            vec![
+                ("a.csv", earlier.into()),
+                ("plain.csv", good.clone().into()),
+            ],
+            &["a.csv", "plain.csv", "--skip-invalid"],
+        ),
+        (plain(good.as_bytes()), &["plain.csv", "plain.csv"]),
+    ];
+    for (files, args) in cases {
+        let files: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+        let with =
+            |extra: [&'static str; 2]| -> Vec<&str> { args.iter().copied().chain(extra).collect() };
+        assert_same_outcome(
+            &import_bytes_outcome(&files, &with(["--stream-segment", "2048"])),
+            &import_bytes_outcome(&files, args),
+            &format!("{args:?}"),
+        );
+    }
+}
+
+/// Outcomes of `import_outcome` are equal; if not, says where, without printing whole stores.
+fn assert_same_outcome(a: &[String], b: &[String], context: &str) {
+    for (part, (a, b)) in a.iter().zip(b).enumerate() {
+        if let Some((line, (a, b))) = a
+            .lines()
+            .zip(b.lines())
+            .enumerate()
+            .find(|(_, (a, b))| a != b)
+        {
+            let cut = |s: &str| s.chars().take(600).collect::<String>();
+            panic!(
+                "{context}: part {part}, line {line}:\n{}\n{}",
+                cut(a),
+                cut(b)
+            );
+        }
+        assert_eq!(
+            a.lines().count(),
+            b.lines().count(),
+            "{context}: part {part}"
+        );
+    }
 }

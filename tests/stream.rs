@@ -452,3 +452,19 @@ proptest! {
         prop_assert_eq!(split_records(&bytes, capacity), csv_records(&bytes));
     }
 }
+
+/// A respondent id that a spreadsheet would read as a formula is refused by the fast path as
+/// by the in-memory path (the fast path once counted it).
+#[test]
+fn a_formula_for_a_respondent_id_is_refused_streamed_as_in_memory() {
+    let ws = TestWorkspace::new();
+    ws.write(
+        "formula.csv",
+        "response_id,pilot_id,wave,role,L06\nR1,P01,exit,learner,4\n=1+2,P01,exit,learner,5\n@A,P01,exit,learner,5\n",
+    );
+    let (_, err) = same_both_ways(&ws, &["formula.csv", "--by", "pilot", "--format", "csv"]);
+    assert!(
+        err.contains("formula.csv: 2 invalid row(s) left out"),
+        "{err}"
+    );
+}

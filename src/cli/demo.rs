@@ -39,6 +39,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
             rejects_dir: workspace.reports.join("rejected"),
             brief: true,
             batch_rows: None,
+            stream_segment: None,
         },
     )?;
     println!(

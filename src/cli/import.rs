@@ -29,6 +29,11 @@ pub struct Args {
     /// (for checking that batches store exactly what a whole file does).
     #[arg(long, hide = true, value_name = "ROWS")]
     batch_rows: Option<usize>,
+    /// Read every plain CSV export by the streaming import, in segments of this many bytes,
+    /// as files over 16 MiB are (for checking that it stores exactly what the exact path
+    /// does).
+    #[arg(long, hide = true, value_name = "BYTES")]
+    stream_segment: Option<u64>,
     #[command(flatten)]
     input: InputArgs,
 }
@@ -77,6 +82,7 @@ pub fn run(ctx: &Context, args: Args) -> anyhow::Result<i32> {
             rejects_dir,
             brief: false,
             batch_rows: args.batch_rows,
+            stream_segment: args.stream_segment,
         },
     )?;
     finish(tally)
@@ -281,12 +287,14 @@ impl Tally {
 }
 
 /// How `import_all` stores files: the mode, where rejected rows go, whether to leave out the
-/// line for each clean file, and the batch size forced for every CSV file (None: by size).
+/// line for each clean file, the batch size forced for every CSV file, and the segment size
+/// of the streaming import forced for every file (None: by size).
 pub struct HowToImport {
     pub mode: Mode,
     pub rejects_dir: PathBuf,
     pub brief: bool,
     pub batch_rows: Option<usize>,
+    pub stream_segment: Option<u64>,
 }
 
 /// Imports every CSV file under `paths`, each in its own transaction.
@@ -307,6 +315,14 @@ pub fn import_all(
     for file in files {
         tally.files += 1;
         progress.file(&ingest::display_path(&file));
+        if let Some((head, outcome)) = import_streamed(&file, survey, options, store, how)? {
+            if !matches!(outcome, ImportOutcome::AlreadyImported(_)) {
+                progress.suspend(|| report_parse(&head));
+            }
+            progress.suspend(|| tally.record(&head, outcome, Some(&how.rejects_dir)))?;
+            progress.done();
+            continue;
+        }
         let export = read_export(&file, survey, options, how.batch_rows)?;
         // Known bytes are skipped before their checks are reported: their warnings were given
         // at first import.
@@ -336,6 +352,47 @@ pub fn import_all(
         progress.done();
     }
     Ok(tally)
+}
+
+/// Imports a large plain CSV export by the streaming import (`ingest::stream::import_file`),
+/// which reads it in segments on every core and stores each segment's rows as they come;
+/// None, with nothing stored, when the file is not for it (the exact path then decides); else
+/// the file's description, with the warnings that needed every row, and the outcome.
+fn import_streamed(
+    file: &Path,
+    survey: &Survey,
+    options: &ImportOptions,
+    store: &mut Store,
+    how: &HowToImport,
+) -> anyhow::Result<Option<(ParsedFile, ImportOutcome)>> {
+    let large = std::fs::metadata(file).is_ok_and(|m| m.len() >= BATCH_FROM_BYTES as u64);
+    if how.batch_rows.is_some() || !(large || how.stream_segment.is_some()) {
+        return Ok(None);
+    }
+    let layout = crate::analysis::counts::Layout::new(&survey.codebook);
+    let Some(opened) = ingest::stream::open(file, survey, options, &layout)? else {
+        return Ok(None);
+    };
+    let mut opened = opened.for_import();
+    opened.head.sha256 = ingest::sha256_file(file)?;
+    let segment = how.stream_segment.unwrap_or(ingest::stream::SEGMENT_BYTES);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut warnings = Vec::new();
+    let outcome = store.import_streamed(
+        &opened.head,
+        &survey.codebook,
+        |first, encoder, counts, rows| {
+            let imported = ingest::stream::import_file(
+                &opened, first, counts, segment, threads, encoder, rows,
+            )?;
+            Ok(imported.map(|imported| {
+                warnings = imported.warnings;
+                imported.rows
+            }))
+        },
+    )?;
+    opened.head.warnings.extend(warnings);
+    Ok(outcome.map(|outcome| (opened.head, outcome)))
 }
 
 /// A file read for `import` or `validate`: its hash, and for a CSV export read in batches, its

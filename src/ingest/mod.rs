@@ -281,10 +281,25 @@ pub fn display_path(path: &Path) -> String {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(bytes))
+}
+
+/// The SHA-256 of the file at `path`, read a megabyte at a time.
+pub fn sha256_file(path: &Path) -> Result<String> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 20];
+    loop {
+        match file.read(&mut buffer).map_err(|e| Error::io(path, e))? {
+            0 => return Ok(hex(&hasher.finalize())),
+            n => hasher.update(&buffer[..n]),
+        }
+    }
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Checks `bytes` as the contents of `path`. Never fails: every problem becomes a `Problem`.
@@ -685,12 +700,16 @@ fn finish_rows(parsed: &mut ParsedFile, state: &RowState) {
             "at least one response below the header",
         ));
     }
-    if state.without_consent > 0 {
-        parsed.warnings.push(format!(
-            "{} response(s) answered a consent-gated module without consent; those answers were discarded",
-            state.without_consent
-        ));
-    }
+    parsed
+        .warnings
+        .extend(consent_warning(state.without_consent));
+}
+
+/// The warning for `responses` whose answers to a consent-gated module were discarded.
+fn consent_warning(responses: usize) -> Option<String> {
+    (responses > 0).then(|| format!(
+        "{responses} response(s) answered a consent-gated module without consent; those answers were discarded"
+    ))
 }
 
 /// `parse_rows` of one batch of a file's rows: `rows` starts with the header, and its data

@@ -17,7 +17,8 @@
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::analysis::counts::{CellKey, Counts, Layout, Slots};
 use crate::codebook::{QuestionKind, Survey};
@@ -25,7 +26,9 @@ use crate::error::{Error, Result};
 use crate::ingest::formats::Platform;
 use crate::ingest::mapping::{Answer, ColumnTarget, MetaField, ValueMap};
 use crate::ingest::split::{self, Record, SplitError, Splitter};
-use crate::ingest::{parse_bytes, parse_meta, ImportOptions, Problem, Response, MAX_FIELD_BYTES};
+use crate::ingest::{
+    parse_bytes, parse_meta, ImportOptions, ParsedFile, Problem, Response, MAX_FIELD_BYTES,
+};
 
 /// How much of the file is read to find its header, layout and encoding, and how many of its
 /// lines are parsed for that: enough for any platform's header rows and a few responses, while
@@ -93,8 +96,11 @@ struct Plan<'a> {
     /// Each consent question and the questions it gates.
     gates: Vec<(usize, Vec<usize>)>,
     separators: &'static [&'static str],
-    /// `position` of a row = `base_position` + its byte offset, ordering numeric answers.
+    /// `position` of a row, ordering numeric answers: `base_position` + its byte offset for
+    /// the summary; for the import (`by_row`), its place among the rows the chunk accepted,
+    /// to which `merge_chunk` adds the response id of the chunk's first row.
     base_position: u64,
+    by_row: bool,
     /// The average length of the first records, to size each chunk's list of fingerprints
     /// once rather than let it grow by doubling and leave the smaller lists behind.
     bytes_per_row: u64,
@@ -113,22 +119,44 @@ struct Chunk {
     fingerprints: Vec<u64>,
     data_rows: usize,
     rejected: usize,
+    /// Rows accepted.
+    accepted: usize,
+    /// Rows whose answers to a consent-gated module were discarded for want of consent.
+    without_consent: usize,
+    /// Records read, blank and rejected ones included: the rows of a chunk are numbered from
+    /// those of the chunks before it.
+    records: u64,
     /// Where the chunk's first record starts, and the first record at or past its end
     /// (u64::MAX for the end of the file).
     began_at: u64,
     stopped_at: u64,
 }
 
-/// Counts `path` into `counts` as source `counts.present.len()`, in up to `threads` chunks;
-/// None when the file is not for the fast path (see the module notes), with `counts` unchanged.
-pub fn count_file(
+/// A file opened for the fast path: its first rows parsed (header, platform, encoding,
+/// columns), and what is fixed for reading the rest.
+pub struct Opened<'a> {
+    pub head: ParsedFile,
+    plan: Plan<'a>,
+    path: PathBuf,
+    data_start: u64,
+    len: u64,
+}
+
+impl Opened<'_> {
+    /// The file opened for `import_file`: numeric answers positioned by row, not by byte.
+    pub fn for_import(mut self) -> Self {
+        self.plan.by_row = true;
+        self
+    }
+}
+
+/// Opens `path` for the fast path; None when it is not for it (see the module notes).
+pub fn open<'a>(
     path: &Path,
-    survey: &Survey,
+    survey: &'a Survey,
     options: &ImportOptions,
-    counts: &mut Counts,
-    base_position: u64,
-    threads: usize,
-) -> Result<Option<Streamed>> {
+    layout: &Layout,
+) -> Result<Option<Opened<'a>>> {
     let codebook = &survey.codebook;
     if options.mapping.is_some()
         || options.defaults.pilot.is_some()
@@ -154,7 +182,10 @@ pub fn count_file(
             None => return Ok(None),
         }
     }
-    let head = parse_bytes(path, &prefix, survey, options);
+    let mut head = parse_bytes(path, &prefix, survey, options);
+    // A UTF-8 CSV file's only warning is about answers without consent in these first rows;
+    // `import_file` gives it for every row.
+    head.warnings.clear();
     if !matches!(head.encoding, "UTF-8" | "UTF-8 with BOM")
         || head.delimiter != ','
         || head.platform != Platform::Generic
@@ -195,7 +226,7 @@ pub fn count_file(
         return Ok(None);
     }
     let data_start = reader.position().byte();
-    let layout = counts.layout.clone();
+    let layout = layout.clone();
     let mut level_slots = Vec::new();
     let mut other_questions = Vec::new();
     for (q, slots) in layout.slots.iter().enumerate() {
@@ -230,13 +261,45 @@ pub fn count_file(
         other_questions,
         gates,
         separators: Platform::Generic.layout(&[]).separators,
-        base_position,
+        base_position: 0,
+        by_row: false,
         bytes_per_row: {
             let data = prefix.get(data_start as usize..).unwrap_or_default();
             let lines = memchr::memchr_iter(b'\n', data).count() as u64;
             (data.len() as u64 / lines.max(1)).max(1)
         },
     };
+    Ok(Some(Opened {
+        head,
+        plan,
+        path: path.to_path_buf(),
+        data_start,
+        len,
+    }))
+}
+
+/// Counts `path` into `counts` as source `counts.present.len()`, in up to `threads` chunks;
+/// None when the file is not for the fast path (see the module notes), with `counts` unchanged.
+pub fn count_file(
+    path: &Path,
+    survey: &Survey,
+    options: &ImportOptions,
+    counts: &mut Counts,
+    base_position: u64,
+    threads: usize,
+) -> Result<Option<Streamed>> {
+    let Some(mut opened) = open(path, survey, options, &counts.layout)? else {
+        return Ok(None);
+    };
+    opened.plan.base_position = base_position;
+    let Opened {
+        head,
+        plan,
+        data_start,
+        len,
+        ..
+    } = &opened;
+    let (data_start, len) = (*data_start, *len);
     let threads = threads.max(1);
     let mut starts = vec![data_start];
     for i in 1..threads as u64 {
@@ -247,12 +310,12 @@ pub fn count_file(
             }
         }
     }
-    let mut chunks = count_chunks(path, &plan, &starts, len)?;
+    let mut chunks = count_chunks(path, plan, &starts, len)?;
     let split_held = chunks
         .as_ref()
         .is_some_and(|c| c.windows(2).all(|w| w[0].stopped_at == w[1].began_at));
     if !split_held {
-        chunks = count_chunks(path, &plan, &[data_start], len)?;
+        chunks = count_chunks(path, plan, &[data_start], len)?;
     }
     let Some(chunks) = chunks else {
         return Ok(None);
@@ -281,33 +344,221 @@ pub fn count_file(
         ));
         return Ok(Some(streamed));
     }
-    let source = counts.add_source(head.questions_present(codebook.questions.len()));
-    let (waves, roles) = (codebook.waves.len(), codebook.roles.len());
-    let width = plan.layout.width;
+    let source = counts.add_source(head.questions_present(survey.codebook.questions.len()));
     for chunk in chunks {
-        let pilots: Vec<u32> = chunk.pilots.iter().map(|p| counts.pilot_index(p)).collect();
-        let key_of = |cell: usize| CellKey {
-            source,
-            pilot: pilots[cell / (waves * roles)],
-            wave: (cell / roles % waves) as u8,
-            role: (cell % roles) as u8,
-        };
-        let mut cell_counters = vec![0u64; width];
-        for (cell, counters) in chunk.counters.chunks(width).enumerate() {
-            let overflow = chunk.overflow.get(cell * width..(cell + 1) * width);
-            for (k, total) in cell_counters.iter_mut().enumerate() {
-                *total = u64::from(counters[k]) + overflow.map_or(0, |o| o[k]);
-            }
-            if cell_counters[0] > 0 {
-                counts.merge_cell(key_of(cell), &cell_counters);
-            }
-        }
-        for (cell, q, position, value) in chunk.numbers {
-            let at = counts.cell(key_of(cell));
-            counts.numbers[at].push((q, position, value));
-        }
+        merge_chunk(plan, counts, source, chunk, 0);
     }
     Ok(Some(streamed))
+}
+
+/// Adds a chunk's counts and numbers into `counts` as source `source`, the numbers' positions
+/// moved on by `positions_from`.
+fn merge_chunk(plan: &Plan, counts: &mut Counts, source: u32, chunk: Chunk, positions_from: u64) {
+    let codebook = &plan.survey.codebook;
+    let (waves, roles) = (codebook.waves.len(), codebook.roles.len());
+    let width = plan.layout.width;
+    let pilots: Vec<u32> = chunk.pilots.iter().map(|p| counts.pilot_index(p)).collect();
+    let key_of = |cell: usize| CellKey {
+        source,
+        pilot: pilots[cell / (waves * roles)],
+        wave: (cell / roles % waves) as u8,
+        role: (cell % roles) as u8,
+    };
+    let mut cell_counters = vec![0u64; width];
+    for (cell, counters) in chunk.counters.chunks(width).enumerate() {
+        let overflow = chunk.overflow.get(cell * width..(cell + 1) * width);
+        for (k, total) in cell_counters.iter_mut().enumerate() {
+            *total = u64::from(counters[k]) + overflow.map_or(0, |o| o[k]);
+        }
+        if cell_counters[0] > 0 {
+            counts.merge_cell(key_of(cell), &cell_counters);
+        }
+    }
+    for (cell, q, position, value) in chunk.numbers {
+        let at = counts.cell(key_of(cell));
+        counts.numbers[at].push((q, positions_from + position, value));
+    }
+}
+
+/// Segments of about this many bytes are read in turn by each thread of the streaming import,
+/// so that the rows are stored in file order while only a few segments are held at once.
+pub const SEGMENT_BYTES: u64 = 4 << 20;
+
+/// Reads an opened file for the import, a segment at a time on `threads` threads, counting
+/// it into `counts` and giving each segment's rows, in file order, to `store` with the number
+/// of data records before it; numeric answers are positioned by response id, the first row's
+/// being `first_id`. `make_sink` makes what keeps a segment's rows. Some(what was read) when
+/// every row was accepted; None, with what was given to `store` to be discarded, when the file
+/// is not for the fast path: a row with a problem, a respondent met twice, a field that is not
+/// UTF-8, or `store` refusing a segment.
+#[allow(clippy::too_many_arguments)]
+pub fn import_file<S: RowSink + Send>(
+    opened: &Opened,
+    first_id: u64,
+    counts: &mut Counts,
+    segment_bytes: u64,
+    threads: usize,
+    make_sink: &(dyn Fn() -> S + Sync),
+    store: &mut dyn FnMut(S, u64) -> Result<bool>,
+) -> Result<Option<Imported>> {
+    let plan = &opened.plan;
+    if !plan.by_row {
+        return Err(Error::Invalid(
+            "a file opened for the summary was given to the import".into(),
+        ));
+    }
+    let path = opened.path.as_path();
+    let (data_start, len) = (opened.data_start, opened.len);
+    let mut starts = vec![data_start];
+    let mut guess = data_start;
+    while len - guess > segment_bytes.max(1) {
+        guess += segment_bytes.max(1);
+        match next_line_start(path, guess)? {
+            Some(at) if at < len => {
+                guess = guess.max(at);
+                starts.push(at);
+            }
+            _ => break,
+        }
+    }
+    let ends: Vec<u64> = starts[1..].iter().copied().chain([len]).collect();
+    let source = counts.add_source(
+        opened
+            .head
+            .questions_present(plan.survey.codebook.questions.len()),
+    );
+    let next = AtomicUsize::new(0);
+    let stored_upto = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    // Segments read ahead of the one being stored, at most: memory stays a few segments.
+    let window = threads.max(1) * 2;
+    std::thread::scope(|scope| {
+        let (send, receive) = std::sync::mpsc::sync_channel(window);
+        for _ in 0..threads.max(1) {
+            let send = send.clone();
+            let (next, stored_upto, stop) = (&next, &stored_upto, &stop);
+            let (starts, ends) = (&starts, &ends);
+            let spawned = std::thread::Builder::new()
+                .name("mctrack-read".into())
+                .spawn_scoped(scope, move || loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= starts.len() {
+                        return;
+                    }
+                    while i >= stored_upto.load(Ordering::Acquire) + window {
+                        if stop.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        std::thread::sleep(std::time::Duration::from_millis(1));
+                    }
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    let mut sink = make_sink();
+                    let chunk = read_chunk(path, plan, starts[i], ends[i], &mut sink);
+                    if send.send((i, chunk.map(|c| c.map(|c| (c, sink))))).is_err() {
+                        return;
+                    }
+                });
+            if spawned.is_err() {
+                // Fewer threads read the segments; with none, the loop below reads each.
+                break;
+            }
+        }
+        drop(send);
+        let result = store_in_order(
+            plan,
+            path,
+            (&starts, &ends),
+            data_start,
+            &receive,
+            make_sink,
+            (counts, source, first_id),
+            store,
+            &stored_upto,
+        );
+        stop.store(true, Ordering::Relaxed);
+        drop(receive);
+        result
+    })
+}
+
+/// A segment read: its chunk and the rows its sink kept; None when it held a field that is
+/// not UTF-8 or a record too long for the fast path.
+type SegmentRead<S> = Result<Option<(Chunk, S)>>;
+
+/// The main thread's part of `import_file`: takes each segment in file order, reading it
+/// again from where the one before really stopped when its start was a guess that fell inside
+/// a quoted field.
+#[allow(clippy::too_many_arguments)]
+fn store_in_order<S: RowSink>(
+    plan: &Plan,
+    path: &Path,
+    (starts, ends): (&[u64], &[u64]),
+    data_start: u64,
+    receive: &std::sync::mpsc::Receiver<(usize, SegmentRead<S>)>,
+    make_sink: &dyn Fn() -> S,
+    (counts, source, first_id): (&mut Counts, u32, u64),
+    store: &mut dyn FnMut(S, u64) -> Result<bool>,
+    stored_upto: &AtomicUsize,
+) -> Result<Option<Imported>> {
+    let mut waiting: Vec<Option<SegmentRead<S>>> = (0..starts.len()).map(|_| None).collect();
+    let mut expected = data_start;
+    let mut records = 0u64;
+    let mut rows = 0usize;
+    let mut without_consent = 0;
+    let mut fingerprints = Vec::new();
+    for i in 0..starts.len() {
+        while waiting[i].is_none() {
+            match receive.recv() {
+                Ok((at, read)) => waiting[at] = Some(read),
+                Err(_) => break,
+            }
+        }
+        let read = match waiting[i].take() {
+            Some(Ok(Some((chunk, sink)))) if chunk.began_at == expected => Ok(Some((chunk, sink))),
+            // Not read (no thread could start), or read from a start that was not a record's.
+            Some(Err(_) | Ok(_)) | None => {
+                let mut sink = make_sink();
+                read_chunk(path, plan, expected, ends[i].max(expected), &mut sink)
+                    .map(|c| c.map(|c| (c, sink)))
+            }
+        };
+        let Some((mut chunk, sink)) = read? else {
+            return Ok(None);
+        };
+        if chunk.rejected > 0 {
+            return Ok(None);
+        }
+        expected = chunk.stopped_at;
+        without_consent += chunk.without_consent;
+        fingerprints.append(&mut chunk.fingerprints);
+        let (chunk_records, chunk_accepted) = (chunk.records, chunk.accepted);
+        merge_chunk(plan, counts, source, chunk, first_id + rows as u64);
+        if !store(sink, records)? {
+            return Ok(None);
+        }
+        records += chunk_records;
+        rows += chunk_accepted;
+        stored_upto.store(i + 1, Ordering::Release);
+    }
+    // Each chunk's fingerprints are sorted: a stable sort merges the runs.
+    fingerprints.sort();
+    if rows == 0 || fingerprints.windows(2).any(|w| w[0] == w[1]) {
+        return Ok(None);
+    }
+    Ok(Some(Imported {
+        rows,
+        warnings: super::consent_warning(without_consent)
+            .into_iter()
+            .collect(),
+    }))
+}
+
+/// What the streaming import read: rows, and the warnings that needed every row.
+pub struct Imported {
+    pub rows: usize,
+    pub warnings: Vec<String>,
 }
 
 /// Whether two sorted lists have a value in common, in one pass over both.
@@ -350,7 +601,7 @@ fn count_chunks(path: &Path, plan: &Plan, starts: &[u64], len: u64) -> Result<Op
         let handles: Vec<_> = starts
             .iter()
             .zip(&ends)
-            .map(|(&start, &end)| scope.spawn(move || count_chunk(path, plan, start, end)))
+            .map(|(&start, &end)| scope.spawn(move || read_chunk(path, plan, start, end, &mut ())))
             .collect();
         handles
             .into_iter()
@@ -497,6 +748,13 @@ struct Reader<'a> {
     codes: Vec<Code>,
     /// The fingerprint of the row's respondent id, None while it has none.
     id: Option<u64>,
+    /// Whether the row's respondent id and free text are kept, in `kept` (the import stores
+    /// them; the summary needs neither).
+    keep_text: bool,
+    kept: Vec<u8>,
+    kept_id: std::ops::Range<usize>,
+    /// Each free-text answer kept: its question and where it is in `kept`.
+    kept_texts: Vec<(usize, std::ops::Range<usize>)>,
     pilot: Option<(usize, u64)>,
     wave: usize,
     role: usize,
@@ -504,7 +762,7 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    fn new(plan: &'a Plan<'a>) -> Reader<'a> {
+    fn new(plan: &'a Plan<'a>, keep_text: bool) -> Reader<'a> {
         let width = plan.actions.len();
         let questions = plan.survey.codebook.questions.len();
         Reader {
@@ -516,6 +774,10 @@ impl<'a> Reader<'a> {
             levels: vec![0; questions],
             codes: vec![Code::Missing; questions],
             id: None,
+            keep_text,
+            kept: Vec::new(),
+            kept_id: 0..0,
+            kept_texts: Vec::new(),
             pilot: None,
             wave: 0,
             role: 0,
@@ -527,6 +789,11 @@ impl<'a> Reader<'a> {
         self.levels.fill(0);
         self.codes.fill(Code::Missing);
         self.id = None;
+        if self.keep_text {
+            self.kept.clear();
+            self.kept_texts.clear();
+            self.kept_id = 0..0;
+        }
         (self.pilot, self.wave, self.role, self.ok) = (None, 0, 0, true);
     }
 
@@ -553,7 +820,11 @@ impl<'a> Reader<'a> {
             Action::Id => {
                 let id = trim(field);
                 self.id = (!id.is_empty()).then(|| fingerprint(0, id));
-                self.ok &= self.id.is_some();
+                // `parse_meta` refuses an id that a spreadsheet would read as a formula.
+                self.ok &= self.id.is_some() && !matches!(id[0], b'=' | b'+' | b'@');
+                if self.keep_text {
+                    self.kept_id = self.keep(id);
+                }
             }
             Action::Meta(kind) => {
                 let found = self.meta[j].get_or(field, || meta_value(plan, kind, field, pilots));
@@ -565,8 +836,13 @@ impl<'a> Reader<'a> {
                 }
             }
             Action::Text(q) => {
-                if !trim(field).is_empty() {
+                let text = trim(field);
+                if !text.is_empty() {
                     self.codes[q] = Code::Answered;
+                    if self.keep_text {
+                        let kept = self.keep(text);
+                        self.kept_texts.push((q, kept));
+                    }
                 }
             }
             Action::Numeric(q) => match value_code(plan, q, field) {
@@ -579,6 +855,13 @@ impl<'a> Reader<'a> {
                 None => self.ok = false,
             },
         }
+    }
+
+    /// Copies `bytes` into the row's kept text.
+    fn keep(&mut self, bytes: &[u8]) -> std::ops::Range<usize> {
+        let start = self.kept.len();
+        self.kept.extend_from_slice(bytes);
+        start..self.kept.len()
     }
 
     /// Reads the record at `data[at..]` cell by cell as it finds them, without splitting it
@@ -707,11 +990,15 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Reads column `j`'s field as it stands in a plain record, quotes included; free text is
-    /// only checked for an answer, and a skipped column not read, so neither has its doubled
-    /// quotes undone.
+    /// Reads column `j`'s field as it stands in a plain record, quotes included; free text not
+    /// kept is only checked for an answer, and a skipped column not read, so neither has its
+    /// doubled quotes undone.
     fn cell(&mut self, j: usize, raw: &[u8], scratch: &mut Vec<u8>, pilots: &mut Vec<String>) {
-        let not_read = matches!(self.plan.actions[j], Action::Text(_) | Action::Skip);
+        let not_read = match self.plan.actions[j] {
+            Action::Skip => true,
+            Action::Text(_) => !self.keep_text,
+            _ => false,
+        };
         let field = match raw {
             [b'"', content @ .., b'"'] if not_read => content,
             [b'"', content @ .., b'"'] => split::undouble_quotes(content, scratch),
@@ -741,8 +1028,98 @@ enum Plain {
     Other,
 }
 
-/// Counts the records that start in `start..end`, reading past `end` to finish the last.
-fn count_chunk(path: &Path, plan: &Plan, start: u64, end: u64) -> Result<Option<Chunk>> {
+/// What keeps the accepted rows of a chunk as they are read (the import's encoder of stored
+/// rows; nothing for the summary).
+pub trait RowSink {
+    /// Whether rows' respondent ids and free text are kept for `row`.
+    const KEEPS_TEXT: bool;
+    /// An accepted row, the chunk's `record`-th (from 0, blank and rejected records counted).
+    fn row(&mut self, record: u64, row: &RowView);
+}
+
+impl RowSink for () {
+    const KEEPS_TEXT: bool = false;
+    fn row(&mut self, _: u64, _: &RowView) {}
+}
+
+/// An accepted row as read by the fast path, with consent gates applied.
+pub struct RowView<'r> {
+    reader: &'r Reader<'r>,
+    pilots: &'r [String],
+}
+
+impl RowView<'_> {
+    /// The respondent id, trimmed (kept only when the sink `KEEPS_TEXT`).
+    pub fn respondent_id(&self) -> &str {
+        kept_str(&self.reader.kept[self.reader.kept_id.clone()])
+    }
+
+    /// The pilot's index among the chunk's pilots, which are numbered as first met.
+    pub fn pilot(&self) -> usize {
+        self.reader.pilot.map_or(0, |(p, _)| p)
+    }
+
+    /// The chunk's `index`-th pilot, as `parse_meta` names it.
+    pub fn pilot_name(&self, index: usize) -> &str {
+        &self.pilots[index]
+    }
+
+    pub fn wave(&self) -> usize {
+        self.reader.wave
+    }
+
+    pub fn role(&self) -> usize {
+        self.reader.role
+    }
+
+    /// A level question's level, 0 when missing.
+    pub fn level(&self, q: usize) -> u8 {
+        self.reader.levels[q]
+    }
+
+    /// A numeric question's answer, None when missing.
+    pub fn number(&self, q: usize) -> Option<f64> {
+        match self.reader.codes[q] {
+            Code::Number(x) => Some(x),
+            _ => None,
+        }
+    }
+
+    /// A select-all question's options chosen, None when missing.
+    pub fn choices(&self, q: usize) -> Option<u64> {
+        match self.reader.codes[q] {
+            Code::Choices(set) => Some(set),
+            _ => None,
+        }
+    }
+
+    /// Each free-text question answered, with its answer trimmed (when kept), but those
+    /// discarded for want of consent.
+    pub fn texts(&self) -> impl Iterator<Item = (usize, &str)> {
+        let reader = self.reader;
+        reader
+            .kept_texts
+            .iter()
+            .filter(|(q, _)| reader.codes[*q] == Code::Answered)
+            .map(|(q, at)| (*q, kept_str(&reader.kept[at.clone()])))
+    }
+}
+
+/// Kept text as `str`: a row is accepted only once its record is known to be UTF-8, and its
+/// fields are cut at ASCII bytes.
+fn kept_str(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Counts the records that start in `start..end`, reading past `end` to finish the last, and
+/// gives each accepted row to `sink`.
+fn read_chunk<S: RowSink>(
+    path: &Path,
+    plan: &Plan,
+    start: u64,
+    end: u64,
+    sink: &mut S,
+) -> Result<Option<Chunk>> {
     let codebook = &plan.survey.codebook;
     let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
     file.seek(SeekFrom::Start(start))
@@ -759,6 +1136,9 @@ fn count_chunk(path: &Path, plan: &Plan, start: u64, end: u64) -> Result<Option<
         fingerprints: Vec::with_capacity(fingerprints_expected(plan, end - start)),
         data_rows: 0,
         rejected: 0,
+        accepted: 0,
+        without_consent: 0,
+        records: 0,
         began_at: end,
         stopped_at: end,
     };
@@ -767,7 +1147,7 @@ fn count_chunk(path: &Path, plan: &Plan, start: u64, end: u64) -> Result<Option<
     let raw_ok = |raw: &[u8]| {
         raw.len() <= MAX_FIELD_BYTES && (raw.is_ascii() || std::str::from_utf8(raw).is_ok())
     };
-    let mut reader = Reader::new(plan);
+    let mut reader = Reader::new(plan, S::KEEPS_TEXT);
     let mut record = Record::default();
     let mut scratch = Vec::new();
     let mut first = true;
@@ -802,6 +1182,7 @@ fn count_chunk(path: &Path, plan: &Plan, start: u64, end: u64) -> Result<Option<
                 return Ok(None);
             }
             splitter.consume(end);
+            chunk.records += 1;
             chunk.data_rows += 1;
         } else {
             let record = match splitter.next_record(&mut record) {
@@ -812,6 +1193,7 @@ fn count_chunk(path: &Path, plan: &Plan, start: u64, end: u64) -> Result<Option<
             if !raw_ok(record.raw()) {
                 return Ok(None);
             }
+            chunk.records += 1;
             let mut len = record.len();
             let blank = |f: &[u8]| trim(f).is_empty();
             if len > width && record.iter().skip(width).all(blank) {
@@ -840,14 +1222,17 @@ fn count_chunk(path: &Path, plan: &Plan, start: u64, end: u64) -> Result<Option<
             &reader.id.unwrap_or_default().to_le_bytes(),
         ));
         let (levels, codes) = (&mut reader.levels, &mut reader.codes);
+        let mut discarded = false;
         for (gate, gated) in &plan.gates {
             if levels[*gate] != 2 {
                 for &q in gated {
+                    discarded |= levels[q] != 0 || codes[q] != Code::Missing;
                     levels[q] = 0;
                     codes[q] = Code::Missing;
                 }
             }
         }
+        chunk.without_consent += usize::from(discarded);
         let cell = (pilot * waves + wave) * roles + role;
         let cell_counters = cell * stride..(cell + 1) * stride;
         if chunk.counters.len() < cell_counters.end {
@@ -877,7 +1262,11 @@ fn count_chunk(path: &Path, plan: &Plan, start: u64, end: u64) -> Result<Option<
                 (Slots::Numbers, c) => chunk.numbers.push((
                     cell,
                     q as u32,
-                    plan.base_position + offset,
+                    if plan.by_row {
+                        chunk.accepted as u64
+                    } else {
+                        plan.base_position + offset
+                    },
                     match c {
                         Code::Number(x) => x,
                         _ => f64::NAN,
@@ -886,6 +1275,14 @@ fn count_chunk(path: &Path, plan: &Plan, start: u64, end: u64) -> Result<Option<
                 _ => {}
             }
         }
+        chunk.accepted += 1;
+        sink.row(
+            chunk.records - 1,
+            &RowView {
+                reader: &reader,
+                pilots: &chunk.pilots,
+            },
+        );
     }
     chunk.fingerprints.sort_unstable();
     Ok(Some(chunk))

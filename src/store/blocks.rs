@@ -49,11 +49,16 @@ pub const DURATION: usize = 9;
 /// The stored key of a respondent. Kept on disk in `response_blocks.keys`: changing this
 /// function needs a migration of every store.
 pub fn respondent_key(pilot: &str, wave: &str, respondent_id: &str) -> u64 {
-    let pilot = fingerprint(0, pilot.as_bytes());
-    fingerprint(
-        fingerprint(pilot, wave.as_bytes()),
-        respondent_id.as_bytes(),
-    )
+    key_from_seed(key_seed(pilot, wave), respondent_id)
+}
+
+/// The part of `respondent_key` that depends on the pilot and wave alone, made once for each.
+pub fn key_seed(pilot: &str, wave: &str) -> u64 {
+    fingerprint(fingerprint(0, pilot.as_bytes()), wave.as_bytes())
+}
+
+pub fn key_from_seed(seed: u64, respondent_id: &str) -> u64 {
+    fingerprint(seed, respondent_id.as_bytes())
 }
 
 /// Builds the blocks of one import and stores each when it is full.
@@ -122,11 +127,8 @@ impl BlockWriter {
     /// A number, written so that it reads back as a REAL (`2.0`, not `2`); not finite: null,
     /// as SQLite stores it.
     pub fn real(&mut self, value: f64) {
-        if !value.is_finite() {
-            return self.null();
-        }
         self.separate();
-        write!(self.rows, "{value:?}").expect("writing to a Vec cannot fail");
+        push_real(&mut self.rows, value);
     }
 
     /// A value already written as JSON (`json_string`).
@@ -137,18 +139,35 @@ impl BlockWriter {
 
     pub fn text(&mut self, value: &str) {
         self.separate();
-        write_json_string(&mut self.rows, value);
+        push_text(&mut self.rows, value);
+    }
+
+    /// The row's buffer, for values written each after a comma (`RowLayout`): nothing but
+    /// text answers and `end_row` may follow.
+    pub fn values(&mut self) -> &mut Vec<u8> {
+        &mut self.rows
     }
 
     /// A free-text answer of the current row.
     pub fn text_answer(&mut self, question_id: &str, value: &str) {
+        self.begin_text_answer();
+        push_text(&mut self.texts, question_id);
+        self.texts.push(b',');
+        push_text(&mut self.texts, value);
+        self.texts.push(b']');
+    }
+
+    /// A free-text answer of the current row already written as JSON: question id and answer,
+    /// and the closing bracket (`EncodedRows`).
+    pub fn encoded_text_answer(&mut self, encoded: &[u8]) {
+        self.begin_text_answer();
+        self.texts.extend_from_slice(encoded);
+    }
+
+    fn begin_text_answer(&mut self) {
         self.texts
             .push(if self.texts.is_empty() { b'[' } else { b',' });
         write!(self.texts, "[{},", self.row_count).expect("writing to a Vec cannot fail");
-        write_json_string(&mut self.texts, question_id);
-        self.texts.push(b',');
-        write_json_string(&mut self.texts, value);
-        self.texts.push(b']');
     }
 
     /// Ends the current row; stores the block when it is full.
@@ -206,15 +225,25 @@ fn json_text(bytes: &[u8]) -> &str {
     std::str::from_utf8(bytes).expect("block JSON is built from UTF-8 strings")
 }
 
-/// `value` as a JSON string, escaped as serde_json escapes it.
-fn write_json_string(out: &mut Vec<u8>, value: &str) {
+/// Appends `value` as a JSON string, escaped as serde_json escapes it.
+pub fn push_text(out: &mut Vec<u8>, value: &str) {
     serde_json::to_writer(&mut *out, value).expect("writing to a Vec cannot fail");
+}
+
+/// Appends a number so that it reads back as a REAL (`2.0`, not `2`); not finite: null, as
+/// SQLite stores it.
+pub fn push_real(out: &mut Vec<u8>, value: f64) {
+    if value.is_finite() {
+        write!(out, "{value:?}").expect("writing to a Vec cannot fail");
+    } else {
+        out.extend_from_slice(b"null");
+    }
 }
 
 /// `value` as a JSON string.
 pub fn json_string(value: &str) -> Vec<u8> {
     let mut json = Vec::new();
-    write_json_string(&mut json, value);
+    push_text(&mut json, value);
     json
 }
 
@@ -463,6 +492,13 @@ impl StoredKeys {
             }
         }
         self.keys = merged;
+    }
+
+    /// Whether a stored respondent has this key: maybe this respondent, maybe another whose
+    /// key is the same (`holder` tells them apart).
+    pub fn may_hold(&self, key: u64) -> bool {
+        let at = self.keys.partition_point(|k| k.0 < key);
+        self.keys.get(at).is_some_and(|k| k.0 == key)
     }
 
     /// The import that holds this respondent for this pilot and wave, if any.

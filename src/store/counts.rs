@@ -37,11 +37,15 @@ pub fn layout_signature(codebook: &Codebook) -> String {
     parts.join("\n")
 }
 
-/// One import's counts (a single source) as its pilot ids in JSON and the cells' blob.
+/// One import's counts (a single source) as its pilot ids in JSON and the cells' blob, the
+/// cells in order of pilot, wave and role: the same bytes whichever order the import met them
+/// in (the exact path counts row by row, the streaming import chunk by chunk).
 pub fn encode(counts: &Counts) -> (String, Vec<u8>) {
     let pilots = serde_json::to_string(&counts.pilot_ids).unwrap_or_else(|_| "[]".into());
     let mut blob = Vec::new();
-    for ((key, counters), numbers) in counts.cells.iter().zip(&counts.numbers) {
+    let mut cells: Vec<_> = counts.cells.iter().zip(&counts.numbers).collect();
+    cells.sort_by_key(|((key, _), _)| (key.pilot, key.wave, key.role));
+    for ((key, counters), numbers) in cells {
         blob.extend_from_slice(&key.pilot.to_le_bytes());
         blob.push(key.wave);
         blob.push(key.role);

@@ -10,6 +10,7 @@
 
 mod blocks;
 mod counts;
+mod rows;
 mod schema;
 mod tracking;
 
@@ -27,6 +28,8 @@ use crate::error::{Error, Result};
 use crate::ingest::mapping::Answer;
 use crate::ingest::{ParsedFile, Problem, RejectedRow, Response};
 use blocks::Cell;
+pub use rows::EncodedRows;
+use rows::RowLayout;
 pub use schema::quote_ident;
 
 pub struct Store {
@@ -259,51 +262,11 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(err)?;
-        // Another process may have imported the same bytes since the check above; now that
-        // this one holds the write lock, the answer cannot change.
-        let raced: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM imports WHERE sha256 = ?1",
-                params![parsed.sha256],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(err)?;
-        if raced.is_some() {
+        if raced(&tx, &parsed.sha256).map_err(err)? {
             drop(tx);
-            return match self.find_import_by_hash(&parsed.sha256)? {
-                Some(existing) => Ok(ImportOutcome::AlreadyImported(existing)),
-                None => Err(self.error(rusqlite::Error::QueryReturnedNoRows)),
-            };
+            return self.already_imported(&parsed.sha256);
         }
-        schema::ensure_question_columns(&tx, codebook).map_err(err)?;
-        let dropped = parsed.dropped_identifiers().join("; ");
-        tx.execute(
-            "INSERT INTO imports (file_name, sha256, format, encoding, imported_at, rows_accepted, rows_rejected, codebook_version, dropped_columns)
-             VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, ?6, ?7)",
-            params![
-                parsed.display_name,
-                parsed.sha256,
-                parsed.platform.name(),
-                parsed.encoding,
-                chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
-                codebook.version,
-                dropped,
-            ],
-        )
-        .map_err(err)?;
-        let import_id = tx.last_insert_rowid();
-        {
-            let mut insert = tx
-                .prepare("INSERT INTO import_questions (import_id, question_id) VALUES (?1, ?2)")
-                .map_err(err)?;
-            let present = parsed.questions_present(codebook.questions.len());
-            for (question, _) in codebook.questions.iter().zip(present).filter(|(_, p)| *p) {
-                insert
-                    .execute(params![import_id, question.id])
-                    .map_err(err)?;
-            }
-        }
+        let import_id = begin_import(&tx, parsed, codebook).map_err(err)?;
         let mut rejected = parsed.rejected.clone();
         let mut accepted = 0usize;
         let mut counts = Counts::new(codebook);
@@ -393,15 +356,12 @@ impl Store {
                 problems: rejected.into_iter().flat_map(|r| r.reasons).collect(),
             });
         }
-        let (pilots, cells) = counts::encode(&counts);
-        tx.execute(
-            "INSERT INTO import_counts (import_id, layout, pilots, cells) VALUES (?1, ?2, ?3, ?4)",
-            params![import_id, counts::layout_signature(codebook), pilots, cells],
-        )
-        .map_err(err)?;
-        tx.execute(
-            "UPDATE imports SET rows_accepted = ?1, rows_rejected = ?2 WHERE id = ?3",
-            params![accepted as i64, rejected.len() as i64, import_id],
+        end_import(
+            &tx,
+            import_id,
+            &counts,
+            codebook,
+            (accepted, rejected.len()),
         )
         .map_err(err)?;
         tx.commit().map_err(err)?;
@@ -412,6 +372,102 @@ impl Store {
             accepted,
             rejected,
         })
+    }
+
+    /// Imports a file read by the streaming import (`ingest::stream::import_file`), all or
+    /// nothing. `read` is given the response id of the first row (which positions numeric
+    /// answers), a maker of the encoder of one segment's rows, the counts to fill, and the
+    /// function that stores each segment's rows in file order (with the number
+    /// of data records before it), and gives the number of rows read; or None when the file
+    /// turns out not to be for the fast path, and then nothing is stored and this gives None.
+    /// `head` describes the file, with its hash.
+    pub fn import_streamed(
+        &mut self,
+        head: &ParsedFile,
+        codebook: &Codebook,
+        read: impl for<'e> FnOnce(
+            u64,
+            &(dyn Fn() -> EncodedRows<'e> + Sync),
+            &mut Counts,
+            &mut dyn FnMut(EncodedRows<'e>, u64) -> Result<bool>,
+        ) -> Result<Option<usize>>,
+    ) -> Result<Option<ImportOutcome>> {
+        if let Some(existing) = self.find_import_by_hash(&head.sha256)? {
+            return Ok(Some(ImportOutcome::AlreadyImported(existing)));
+        }
+        let path = self.path.clone();
+        let err = |e| store_error(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        if raced(&tx, &head.sha256).map_err(err)? {
+            drop(tx);
+            return self.already_imported(&head.sha256).map(Some);
+        }
+        let import_id = begin_import(&tx, head, codebook).map_err(err)?;
+        let version: i64 = tx
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .map_err(err)?;
+        let mut stored = match self.stored_keys.take() {
+            Some((cached, keys)) if cached == version => keys,
+            _ => blocks::StoredKeys::read(&tx).map_err(err)?,
+        };
+        let layout = RowLayout::read(&tx, codebook).map_err(err)?;
+        let first_id = blocks::next_response_id(&tx).map_err(err)?;
+        let mut writer = blocks::BlockWriter::new(import_id, first_id);
+        let mut counts = Counts::new(codebook);
+        let accepted = {
+            let mut store_rows = |rows: EncodedRows, records_before: u64| -> Result<bool> {
+                let (mut values_from, mut texts_from) = (0, 0);
+                let mut texts = rows.text_rows.iter().peekable();
+                for (i, &(key, record, values_end)) in rows.rows.iter().enumerate() {
+                    // A respondent that may be stored already is for the exact path to judge.
+                    if stored.may_hold(key) {
+                        return Ok(false);
+                    }
+                    writer.begin_row(key);
+                    // The header is the file's first record: data records count from 2.
+                    writer.int((records_before + u64::from(record) + 2) as i64);
+                    let values_end = values_end as usize;
+                    writer
+                        .values()
+                        .extend_from_slice(&rows.values[values_from..values_end]);
+                    values_from = values_end;
+                    while let Some(&&(_, end)) = texts.peek().filter(|(row, _)| *row as usize == i)
+                    {
+                        writer.encoded_text_answer(&rows.texts[texts_from..end as usize]);
+                        texts_from = end as usize;
+                        texts.next();
+                    }
+                    writer.end_row(&tx).map_err(err)?;
+                }
+                Ok(true)
+            };
+            let encoder = || EncodedRows::new(&layout, codebook);
+            read(first_id as u64, &encoder, &mut counts, &mut store_rows)?
+        };
+        let Some(accepted) = accepted else {
+            return Ok(None);
+        };
+        writer.finish(&tx).map_err(err)?;
+        end_import(&tx, import_id, &counts, codebook, (accepted, 0)).map_err(err)?;
+        tx.commit().map_err(err)?;
+        stored.add(import_id, &writer.into_stored());
+        self.stored_keys = Some((version, stored));
+        Ok(Some(ImportOutcome::Stored {
+            import_id,
+            accepted,
+            rejected: Vec::new(),
+        }))
+    }
+
+    /// The outcome for bytes another process imported while this one waited to write.
+    fn already_imported(&self, sha256: &str) -> Result<ImportOutcome> {
+        match self.find_import_by_hash(sha256)? {
+            Some(existing) => Ok(ImportOutcome::AlreadyImported(existing)),
+            None => Err(self.error(rusqlite::Error::QueryReturnedNoRows)),
+        }
     }
 
     /// Every stored free-text answer with the pilot, wave and role of its response: only the
@@ -646,134 +702,73 @@ impl Store {
     }
 }
 
+/// Whether another process imported the same bytes since this one checked; asked once the
+/// write lock is held, when the answer cannot change.
+fn raced(tx: &Connection, sha256: &str) -> rusqlite::Result<bool> {
+    tx.query_row(
+        "SELECT id FROM imports WHERE sha256 = ?1",
+        params![sha256],
+        |r| r.get::<_, i64>(0),
+    )
+    .optional()
+    .map(|id| id.is_some())
+}
+
+/// Records the start of an import: the question columns this codebook needs, the file's
+/// provenance and which questions it has. Gives the import's id.
+fn begin_import(
+    tx: &Connection,
+    parsed: &ParsedFile,
+    codebook: &Codebook,
+) -> rusqlite::Result<i64> {
+    schema::ensure_question_columns(tx, codebook)?;
+    tx.execute(
+        "INSERT INTO imports (file_name, sha256, format, encoding, imported_at, rows_accepted, rows_rejected, codebook_version, dropped_columns)
+         VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, ?6, ?7)",
+        params![
+            parsed.display_name,
+            parsed.sha256,
+            parsed.platform.name(),
+            parsed.encoding,
+            chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+            codebook.version,
+            parsed.dropped_identifiers().join("; "),
+        ],
+    )?;
+    let import_id = tx.last_insert_rowid();
+    let mut insert =
+        tx.prepare("INSERT INTO import_questions (import_id, question_id) VALUES (?1, ?2)")?;
+    let present = parsed.questions_present(codebook.questions.len());
+    for (question, _) in codebook.questions.iter().zip(present).filter(|(_, p)| *p) {
+        insert.execute(params![import_id, question.id])?;
+    }
+    Ok(import_id)
+}
+
+/// Records the end of an import: its counts, and how many rows were accepted and rejected.
+fn end_import(
+    tx: &Connection,
+    import_id: i64,
+    counts: &Counts,
+    codebook: &Codebook,
+    (accepted, rejected): (usize, usize),
+) -> rusqlite::Result<()> {
+    let (pilots, cells) = counts::encode(counts);
+    tx.execute(
+        "INSERT INTO import_counts (import_id, layout, pilots, cells) VALUES (?1, ?2, ?3, ?4)",
+        params![import_id, counts::layout_signature(codebook), pilots, cells],
+    )?;
+    tx.execute(
+        "UPDATE imports SET rows_accepted = ?1, rows_rejected = ?2 WHERE id = ?3",
+        params![accepted as i64, rejected as i64, import_id],
+    )?;
+    Ok(())
+}
+
 fn store_error(path: &Path, source: rusqlite::Error) -> Error {
     Error::Store {
         path: path.to_path_buf(),
         source,
-    }
-}
-
-/// Where each value of a stored row comes from: the row's positions are `response_columns`.
-struct RowLayout {
-    /// Per position past the metadata: the codebook question stored there, if this codebook
-    /// has it.
-    questions: Vec<Option<usize>>,
-    /// Per codebook question, the stored JSON of each level (1-based `Answer::Level` - 1):
-    /// scale code, 0 or 1, or option code. Made once, not per answer.
-    level_json: Vec<Vec<Vec<u8>>>,
-    /// The stored JSON of each wave and role.
-    wave_json: Vec<Vec<u8>>,
-    role_json: Vec<Vec<u8>>,
-}
-
-impl RowLayout {
-    fn read(conn: &Connection, codebook: &Codebook) -> rusqlite::Result<RowLayout> {
-        let columns = schema::response_columns(conn)?;
-        // A store whose column list was cut short by hand has no question columns.
-        let questions = columns
-            .get(blocks::META_COLUMNS.len()..)
-            .unwrap_or_default()
-            .iter()
-            .map(|(name, _)| {
-                codebook
-                    .questions
-                    .iter()
-                    .position(|q| q.kind != QuestionKind::Text && q.id.eq_ignore_ascii_case(name))
-            })
-            .collect();
-        let level_json = codebook
-            .questions
-            .iter()
-            .map(|question| match question.kind {
-                QuestionKind::Likert => codebook
-                    .scale_of(question)
-                    .map(|scale| {
-                        scale
-                            .levels
-                            .iter()
-                            .map(|l| l.code.to_string().into_bytes())
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                QuestionKind::YesNo => vec![b"0".to_vec(), b"1".to_vec()],
-                QuestionKind::Single => question
-                    .options
-                    .iter()
-                    .map(|o| blocks::json_string(&o.code))
-                    .collect(),
-                _ => Vec::new(),
-            })
-            .collect();
-        let json_strings =
-            |values: &[String]| values.iter().map(|v| blocks::json_string(v)).collect();
-        Ok(RowLayout {
-            questions,
-            level_json,
-            wave_json: json_strings(&codebook.waves),
-            role_json: json_strings(&codebook.roles),
-        })
-    }
-
-    /// Writes `response` as a stored row, in the order of `blocks::META_COLUMNS` and then
-    /// the question columns.
-    fn write(&self, writer: &mut blocks::BlockWriter, response: &Response, codebook: &Codebook) {
-        let wave = &codebook.waves[response.wave];
-        writer.begin_row(blocks::respondent_key(
-            &response.pilot,
-            wave,
-            &response.respondent_id,
-        ));
-        writer.int(response.source_row as i64);
-        writer.text(&response.respondent_id);
-        writer.text(&response.pilot);
-        writer.json(&self.wave_json[response.wave]);
-        writer.json(&self.role_json[response.role]);
-        let text_or_null = |writer: &mut blocks::BlockWriter, value: &Option<String>| match value {
-            Some(v) => writer.text(v),
-            None => writer.null(),
-        };
-        let real_or_null = |writer: &mut blocks::BlockWriter, value: Option<f64>| match value {
-            Some(v) => writer.real(v),
-            None => writer.null(),
-        };
-        text_or_null(writer, &response.submitted);
-        real_or_null(writer, response.weight);
-        let quality = &response.quality;
-        text_or_null(writer, &quality.started);
-        text_or_null(writer, &quality.ended);
-        real_or_null(writer, quality.duration_seconds);
-        real_or_null(writer, quality.progress);
-        match quality.finished {
-            Some(f) => writer.int(i64::from(f)),
-            None => writer.null(),
-        }
-        for question in &self.questions {
-            let Some(q) = *question else {
-                writer.null();
-                continue;
-            };
-            let question = &codebook.questions[q];
-            match (question.kind, &response.answers[q]) {
-                (_, Answer::Level(l)) => writer.json(&self.level_json[q][*l as usize - 1]),
-                (QuestionKind::Multi, Answer::Choices(set)) => writer.text(
-                    &question
-                        .options
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, _)| set & (1 << i) != 0)
-                        .map(|(_, o)| o.code.as_str())
-                        .collect::<Vec<_>>()
-                        .join(";"),
-                ),
-                (QuestionKind::Numeric, Answer::Number(x)) => writer.real(*x),
-                _ => writer.null(),
-            }
-        }
-        for (question, answer) in codebook.questions.iter().zip(&response.answers) {
-            if let Answer::Text(text) = answer {
-                writer.text_answer(&question.id, text);
-            }
-        }
     }
 }
 

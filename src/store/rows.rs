@@ -1,0 +1,261 @@
+//! Stored rows: which value goes where, written once for a response the exact path read
+//! (`RowLayout::write`) and once for a row the streaming import read (`EncodedRows`), with
+//! the answers written by one function for both.
+
+use rusqlite::Connection;
+
+use super::blocks::{self, BlockWriter};
+use super::schema;
+use crate::codebook::{Codebook, QuestionKind};
+use crate::ingest::mapping::Answer;
+use crate::ingest::stream::{RowSink, RowView};
+use crate::ingest::Response;
+
+/// Where each value of a stored row comes from: the row's positions are `response_columns`.
+pub struct RowLayout {
+    /// Per position past the metadata: the codebook question stored there, if this codebook
+    /// has it.
+    pub questions: Vec<Option<usize>>,
+    /// Per codebook question, the stored JSON of each level (1-based `Answer::Level` - 1):
+    /// scale code, 0 or 1, or option code. Made once, not per answer.
+    level_json: Vec<Vec<Vec<u8>>>,
+    /// Per select-all question, each option's code as escaped inside a JSON string: the
+    /// stored answer is the chosen codes joined by `;`, and `;` is never escaped.
+    option_json: Vec<Vec<Vec<u8>>>,
+    /// The stored JSON of each wave and role.
+    wave_json: Vec<Vec<u8>>,
+    role_json: Vec<Vec<u8>>,
+}
+
+/// An answer as stored, whichever path read it.
+enum Stored {
+    Missing,
+    Level(u8),
+    Choices(u64),
+    Number(f64),
+}
+
+impl RowLayout {
+    pub fn read(conn: &Connection, codebook: &Codebook) -> rusqlite::Result<RowLayout> {
+        let columns = schema::response_columns(conn)?;
+        // A store whose column list was cut short by hand has no question columns.
+        let questions = columns
+            .get(blocks::META_COLUMNS.len()..)
+            .unwrap_or_default()
+            .iter()
+            .map(|(name, _)| {
+                codebook
+                    .questions
+                    .iter()
+                    .position(|q| q.kind != QuestionKind::Text && q.id.eq_ignore_ascii_case(name))
+            })
+            .collect();
+        let level_json = codebook
+            .questions
+            .iter()
+            .map(|question| match question.kind {
+                QuestionKind::Likert => codebook
+                    .scale_of(question)
+                    .map(|scale| {
+                        scale
+                            .levels
+                            .iter()
+                            .map(|l| l.code.to_string().into_bytes())
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                QuestionKind::YesNo => vec![b"0".to_vec(), b"1".to_vec()],
+                QuestionKind::Single => question
+                    .options
+                    .iter()
+                    .map(|o| blocks::json_string(&o.code))
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        let option_json = codebook
+            .questions
+            .iter()
+            .map(|question| match question.kind {
+                QuestionKind::Multi => question
+                    .options
+                    .iter()
+                    .map(|o| {
+                        let json = blocks::json_string(&o.code);
+                        json[1..json.len() - 1].to_vec()
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        let json_strings =
+            |values: &[String]| values.iter().map(|v| blocks::json_string(v)).collect();
+        Ok(RowLayout {
+            questions,
+            level_json,
+            option_json,
+            wave_json: json_strings(&codebook.waves),
+            role_json: json_strings(&codebook.roles),
+        })
+    }
+
+    /// Writes `response` as a stored row, in the order of `blocks::META_COLUMNS` and then
+    /// the question columns.
+    pub fn write(&self, writer: &mut BlockWriter, response: &Response, codebook: &Codebook) {
+        let wave = &codebook.waves[response.wave];
+        writer.begin_row(blocks::respondent_key(
+            &response.pilot,
+            wave,
+            &response.respondent_id,
+        ));
+        writer.int(response.source_row as i64);
+        writer.text(&response.respondent_id);
+        writer.text(&response.pilot);
+        writer.json(&self.wave_json[response.wave]);
+        writer.json(&self.role_json[response.role]);
+        let text_or_null = |writer: &mut BlockWriter, value: &Option<String>| match value {
+            Some(v) => writer.text(v),
+            None => writer.null(),
+        };
+        let real_or_null = |writer: &mut BlockWriter, value: Option<f64>| match value {
+            Some(v) => writer.real(v),
+            None => writer.null(),
+        };
+        text_or_null(writer, &response.submitted);
+        real_or_null(writer, response.weight);
+        let quality = &response.quality;
+        text_or_null(writer, &quality.started);
+        text_or_null(writer, &quality.ended);
+        real_or_null(writer, quality.duration_seconds);
+        real_or_null(writer, quality.progress);
+        match quality.finished {
+            Some(f) => writer.int(i64::from(f)),
+            None => writer.null(),
+        }
+        self.write_answers(writer.values(), |q| match response.answers[q] {
+            Answer::Level(l) => Stored::Level(l),
+            Answer::Choices(set) => Stored::Choices(set),
+            Answer::Number(x) => Stored::Number(x),
+            _ => Stored::Missing,
+        });
+        for (question, answer) in codebook.questions.iter().zip(&response.answers) {
+            if let Answer::Text(text) = answer {
+                writer.text_answer(&question.id, text);
+            }
+        }
+    }
+
+    /// Appends the question columns' values to `out`, each after a comma (metadata comes
+    /// first).
+    fn write_answers(&self, out: &mut Vec<u8>, answer: impl Fn(usize) -> Stored) {
+        for question in &self.questions {
+            out.push(b',');
+            let Some(q) = *question else {
+                out.extend_from_slice(b"null");
+                continue;
+            };
+            match answer(q) {
+                Stored::Level(l) if l > 0 => {
+                    out.extend_from_slice(&self.level_json[q][l as usize - 1])
+                }
+                Stored::Choices(set) if !self.option_json[q].is_empty() => {
+                    out.push(b'"');
+                    let chosen = self.option_json[q]
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| set & (1 << i) != 0);
+                    for (n, (_, code)) in chosen.enumerate() {
+                        if n > 0 {
+                            out.push(b';');
+                        }
+                        out.extend_from_slice(code);
+                    }
+                    out.push(b'"');
+                }
+                Stored::Number(x) => blocks::push_real(out, x),
+                _ => out.extend_from_slice(b"null"),
+            }
+        }
+    }
+}
+
+/// The rows of one segment of a file read by the streaming import, encoded as stored (every
+/// value but the row's number in the file, which waits for the segments before it) on the
+/// thread that read them. `Store::import_streamed` stores them in file order.
+pub struct EncodedRows<'a> {
+    layout: &'a RowLayout,
+    codebook: &'a Codebook,
+    /// Per row: its respondent key, its record in the segment, and where its values end in
+    /// `values`.
+    pub(super) rows: Vec<(u64, u32, u32)>,
+    pub(super) values: Vec<u8>,
+    /// Per free-text answer: its row in the segment, and where it ends in `texts` (question
+    /// and answer as JSON, and the closing bracket).
+    pub(super) text_rows: Vec<(u32, u32)>,
+    pub(super) texts: Vec<u8>,
+    /// Per pilot of the chunk: its JSON, and the seed of its respondents' keys for each wave.
+    pilots: Vec<(Vec<u8>, Vec<u64>)>,
+}
+
+impl<'a> EncodedRows<'a> {
+    pub(super) fn new(layout: &'a RowLayout, codebook: &'a Codebook) -> EncodedRows<'a> {
+        EncodedRows {
+            layout,
+            codebook,
+            rows: Vec::new(),
+            values: Vec::new(),
+            text_rows: Vec::new(),
+            texts: Vec::new(),
+            pilots: Vec::new(),
+        }
+    }
+}
+
+impl RowSink for EncodedRows<'_> {
+    const KEEPS_TEXT: bool = true;
+
+    fn row(&mut self, record: u64, row: &RowView) {
+        let pilot = row.pilot();
+        while self.pilots.len() <= pilot {
+            let id = row.pilot_name(self.pilots.len());
+            let seeds = self
+                .codebook
+                .waves
+                .iter()
+                .map(|wave| blocks::key_seed(id, wave))
+                .collect();
+            self.pilots.push((blocks::json_string(id), seeds));
+        }
+        let respondent_id = row.respondent_id();
+        let (pilot_json, seeds) = &self.pilots[pilot];
+        let key = blocks::key_from_seed(seeds[row.wave()], respondent_id);
+        let out = &mut self.values;
+        out.push(b',');
+        blocks::push_text(out, respondent_id);
+        out.push(b',');
+        out.extend_from_slice(pilot_json);
+        out.push(b',');
+        out.extend_from_slice(&self.layout.wave_json[row.wave()]);
+        out.push(b',');
+        out.extend_from_slice(&self.layout.role_json[row.role()]);
+        // Submission date, weight and the five timing fields: the fast path takes no file
+        // that has them.
+        out.extend_from_slice(b",null,null,null,null,null,null,null");
+        self.layout
+            .write_answers(out, |q| match (row.choices(q), row.number(q)) {
+                (Some(set), _) => Stored::Choices(set),
+                (_, Some(x)) => Stored::Number(x),
+                _ => Stored::Level(row.level(q)),
+            });
+        let index = self.rows.len() as u32;
+        self.rows
+            .push((key, record as u32, self.values.len() as u32));
+        for (q, text) in row.texts() {
+            blocks::push_text(&mut self.texts, &self.codebook.questions[q].id);
+            self.texts.push(b',');
+            blocks::push_text(&mut self.texts, text);
+            self.texts.push(b']');
+            self.text_rows.push((index, self.texts.len() as u32));
+        }
+    }
+}
