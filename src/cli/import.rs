@@ -374,23 +374,40 @@ fn import_streamed(
         return Ok(None);
     };
     let mut opened = opened.for_import();
-    opened.head.sha256 = ingest::sha256_file(file)?;
+    // A file of a name imported before is most likely the same bytes again: its hash is taken
+    // first, to skip it at once. Any other is hashed on a thread beside the reading.
+    let seen = store.list_imports()?;
+    if seen.iter().any(|i| i.file_name == opened.head.display_name) {
+        opened.head.sha256 = ingest::sha256_file(file)?;
+    }
     let segment = how.stream_segment.unwrap_or(ingest::stream::SEGMENT_BYTES);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut warnings = Vec::new();
-    let outcome = store.import_streamed(
-        &opened.head,
-        &survey.codebook,
-        |first, encoder, counts, rows| {
-            let imported = ingest::stream::import_file(
-                &opened, first, counts, segment, threads, encoder, rows,
-            )?;
-            Ok(imported.map(|imported| {
-                warnings = imported.warnings;
-                imported.rows
-            }))
-        },
-    )?;
+    let outcome = std::thread::scope(|scope| {
+        let hashing = opened.head.sha256.is_empty().then(|| {
+            std::thread::Builder::new()
+                .name("mctrack-hash".into())
+                .spawn_scoped(scope, || ingest::sha256_file(file))
+        });
+        let sha256 = || match hashing {
+            Some(Ok(hashing)) => hashing.join().unwrap_or_else(|_| ingest::sha256_file(file)),
+            _ => ingest::sha256_file(file),
+        };
+        store.import_streamed(
+            &opened.head,
+            &survey.codebook,
+            sha256,
+            |first, encoder, counts, rows| {
+                let imported = ingest::stream::import_file(
+                    &opened, first, counts, segment, threads, encoder, rows,
+                )?;
+                Ok(imported.map(|imported| {
+                    warnings = imported.warnings;
+                    imported.rows
+                }))
+            },
+        )
+    })?;
     opened.head.warnings.extend(warnings);
     Ok(outcome.map(|outcome| (opened.head, outcome)))
 }

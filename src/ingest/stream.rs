@@ -184,8 +184,9 @@ pub fn open<'a>(
     }
     let mut head = parse_bytes(path, &prefix, survey, options);
     // A UTF-8 CSV file's only warning is about answers without consent in these first rows;
-    // `import_file` gives it for every row.
+    // `import_file` gives it for every row. The hash is of these rows, not of the file.
     head.warnings.clear();
+    head.sha256.clear();
     if !matches!(head.encoding, "UTF-8" | "UTF-8 with BOM")
         || head.delimiter != ','
         || head.platform != Platform::Generic

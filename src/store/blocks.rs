@@ -71,7 +71,7 @@ pub struct BlockWriter {
     keys: Vec<u8>,
     texts: Vec<u8>,
     /// The id and keys of each block stored so far.
-    stored: Vec<(i64, Vec<u8>)>,
+    stored: Vec<StoredBlock>,
 }
 
 impl BlockWriter {
@@ -115,13 +115,9 @@ impl BlockWriter {
         self.rows.extend_from_slice(b"null");
     }
 
-    /// Most stored integers are one-digit scale codes, written without formatting.
     pub fn int(&mut self, value: i64) {
         self.separate();
-        match u8::try_from(value) {
-            Ok(digit @ 0..=9) => self.rows.push(b'0' + digit),
-            _ => write!(self.rows, "{value}").expect("writing to a Vec cannot fail"),
-        }
+        push_int(&mut self.rows, value);
     }
 
     /// A number, written so that it reads back as a REAL (`2.0`, not `2`); not finite: null,
@@ -167,7 +163,9 @@ impl BlockWriter {
     fn begin_text_answer(&mut self) {
         self.texts
             .push(if self.texts.is_empty() { b'[' } else { b',' });
-        write!(self.texts, "[{},", self.row_count).expect("writing to a Vec cannot fail");
+        self.texts.push(b'[');
+        push_int(&mut self.texts, self.row_count as i64);
+        self.texts.push(b',');
     }
 
     /// Ends the current row; stores the block when it is full.
@@ -215,19 +213,51 @@ impl BlockWriter {
     }
 
     /// The id and keys of each block stored, for `StoredKeys::add` once they are committed.
-    pub fn into_stored(self) -> Vec<(i64, Vec<u8>)> {
+    pub fn into_stored(self) -> Vec<StoredBlock> {
         self.stored
     }
 }
 
-/// The writer's JSON as text: it writes only ASCII punctuation and whole UTF-8 strings.
-fn json_text(bytes: &[u8]) -> &str {
-    std::str::from_utf8(bytes).expect("block JSON is built from UTF-8 strings")
+/// The writer's JSON, bound as TEXT: it writes only ASCII punctuation and whole UTF-8
+/// strings, so it is UTF-8 without checking it again.
+fn json_text(bytes: &[u8]) -> rusqlite::types::ToSqlOutput<'_> {
+    rusqlite::types::ToSqlOutput::Borrowed(rusqlite::types::ValueRef::Text(bytes))
 }
 
-/// Appends `value` as a JSON string, escaped as serde_json escapes it.
+/// Appends `value` in decimal, as `{value}` formats it, without the formatting machinery:
+/// every stored row starts with its row number, and most stored integers are scale codes.
+fn push_int(out: &mut Vec<u8>, value: i64) {
+    if let Ok(digit @ 0..=9) = u8::try_from(value) {
+        out.push(b'0' + digit);
+        return;
+    }
+    if value < 0 {
+        out.push(b'-');
+    }
+    let mut digits = [0u8; 20];
+    let mut rest = value.unsigned_abs();
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[start..]);
+}
+
+/// Appends `value` as a JSON string, escaped as serde_json escapes it. Most answers have no
+/// byte to escape (a quote, a backslash or a control character) and are copied as they are.
 pub fn push_text(out: &mut Vec<u8>, value: &str) {
-    serde_json::to_writer(&mut *out, value).expect("writing to a Vec cannot fail");
+    if value.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        serde_json::to_writer(&mut *out, value).expect("writing to a Vec cannot fail");
+    } else {
+        out.push(b'"');
+        out.extend_from_slice(value.as_bytes());
+        out.push(b'"');
+    }
 }
 
 /// Appends a number so that it reads back as a REAL (`2.0`, not `2`); not finite: null, as
@@ -436,6 +466,9 @@ impl<'a> ArrayReader<'a> {
     }
 }
 
+/// A block an import stored: its id and its rows' keys (`BlockWriter::into_stored`).
+pub type StoredBlock = (i64, Vec<u8>);
+
 /// Every stored respondent's key, to check an import's respondents against without reading
 /// the stored rows.
 pub struct StoredKeys {
@@ -446,6 +479,9 @@ pub struct StoredKeys {
     /// The exact (pilot, wave, respondent id) of each block's rows, read on a key's first
     /// match in the block.
     confirmed: HashMap<u32, HashSet<(String, String, String)>>,
+    /// Blocks committed since, by import, merged into `keys` when next asked: the last file
+    /// of a command never is, and a million keys take a tenth of a second to sort.
+    added: Vec<(i64, Vec<StoredBlock>)>,
 }
 
 impl StoredKeys {
@@ -456,6 +492,7 @@ impl StoredKeys {
             keys: Vec::new(),
             blocks: Vec::new(),
             confirmed: HashMap::new(),
+            added: Vec::new(),
         };
         while let Some(row) = rows.next()? {
             stored.push_block(row.get(0)?, row.get(1)?, row.get_ref(2)?.as_blob()?);
@@ -474,10 +511,20 @@ impl StoredKeys {
     }
 
     /// Adds the blocks an import stored (`BlockWriter::into_stored`), after its commit.
-    pub fn add(&mut self, import_id: i64, stored: &[(i64, Vec<u8>)]) {
+    pub fn add(&mut self, import_id: i64, stored: Vec<StoredBlock>) {
+        self.added.push((import_id, stored));
+    }
+
+    /// Merges the blocks added since the last question into `keys`, in order.
+    fn settle(&mut self) {
+        if self.added.is_empty() {
+            return;
+        }
         let old = self.keys.len();
-        for (block_id, keys) in stored {
-            self.push_block(*block_id, import_id, keys);
+        for (import_id, stored) in std::mem::take(&mut self.added) {
+            for (block_id, keys) in stored {
+                self.push_block(block_id, import_id, &keys);
+            }
         }
         self.keys[old..].sort_unstable();
         let mut merged = Vec::with_capacity(self.keys.len());
@@ -496,7 +543,8 @@ impl StoredKeys {
 
     /// Whether a stored respondent has this key: maybe this respondent, maybe another whose
     /// key is the same (`holder` tells them apart).
-    pub fn may_hold(&self, key: u64) -> bool {
+    pub fn may_hold(&mut self, key: u64) -> bool {
+        self.settle();
         let at = self.keys.partition_point(|k| k.0 < key);
         self.keys.get(at).is_some_and(|k| k.0 == key)
     }
@@ -509,6 +557,7 @@ impl StoredKeys {
         wave: &str,
         respondent_id: &str,
     ) -> crate::error::Result<Option<i64>> {
+        self.settle();
         let key = respondent_key(pilot, wave, respondent_id);
         let start = self.keys.partition_point(|k| k.0 < key);
         // Nearly every respondent is new: no key matches, and nothing is allocated.
@@ -579,7 +628,7 @@ mod tests {
         writer.text("a \"quoted\"\n\\ é");
         writer.rows.push(b']');
         writer.rows.push(b']');
-        let text = json_text(&writer.rows).to_string();
+        let text = String::from_utf8(writer.rows.clone()).unwrap();
         let mut reader = ArrayReader::new(&text).unwrap();
         let mut cells = Vec::new();
         assert!(reader.next_array(&mut cells).unwrap());
@@ -620,13 +669,43 @@ mod tests {
             keys: Vec::new(),
             blocks: Vec::new(),
             confirmed: HashMap::new(),
+            added: Vec::new(),
         };
-        stored.add(1, &[(10, block(&[5, 1, 9]))]);
-        stored.add(2, &[(11, block(&[7, 1])), (12, block(&[0, 12]))]);
+        stored.add(1, vec![(10, block(&[5, 1, 9]))]);
+        stored.settle();
+        stored.add(2, vec![(11, block(&[7, 1])), (12, block(&[0, 12]))]);
+        stored.settle();
         let keys: Vec<u64> = stored.keys.iter().map(|k| k.0).collect();
         assert_eq!(keys, [0, 1, 1, 5, 7, 9, 12]);
         assert_eq!(stored.blocks, [(10, 1), (11, 2), (12, 2)]);
         assert_eq!(stored.keys[0], (0, 2, 0));
+    }
+
+    #[test]
+    fn integers_are_written_as_rust_formats_them() {
+        for value in [0, 7, 9, 10, 99, 1_000_000, -1, -10, i64::MAX, i64::MIN] {
+            let mut out = Vec::new();
+            push_int(&mut out, value);
+            assert_eq!(String::from_utf8(out).unwrap(), value.to_string());
+        }
+    }
+
+    /// Strings are written exactly as serde_json writes them, escaped or not.
+    #[test]
+    fn text_is_escaped_as_serde_json_escapes_it() {
+        for value in [
+            "",
+            "plain",
+            "Très bien; 100% \u{1F600}",
+            "a \"quoted\" word",
+            "back\\slash",
+            "line\nbreak\r\ttab",
+            "\u{0}\u{1f}\u{7f}",
+        ] {
+            let mut out = Vec::new();
+            push_text(&mut out, value);
+            assert_eq!(out, serde_json::to_vec(value).unwrap(), "{value:?}");
+        }
     }
 
     /// The key is stored on disk: it must not change between versions.

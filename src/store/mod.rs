@@ -365,7 +365,7 @@ impl Store {
         )
         .map_err(err)?;
         tx.commit().map_err(err)?;
-        stored.add(import_id, &written);
+        stored.add(import_id, written);
         self.stored_keys = Some((version, stored));
         Ok(ImportOutcome::Stored {
             import_id,
@@ -380,11 +380,14 @@ impl Store {
     /// function that stores each segment's rows in file order (with the number
     /// of data records before it), and gives the number of rows read; or None when the file
     /// turns out not to be for the fast path, and then nothing is stored and this gives None.
-    /// `head` describes the file, with its hash.
+    /// `head` describes the file. Its hash may be left empty and given by `sha256` once the
+    /// rows are read: it is then taken beside them, and the bytes are found to be stored
+    /// already only at the end.
     pub fn import_streamed(
         &mut self,
         head: &ParsedFile,
         codebook: &Codebook,
+        sha256: impl FnOnce() -> Result<String>,
         read: impl for<'e> FnOnce(
             u64,
             &(dyn Fn() -> EncodedRows<'e> + Sync),
@@ -392,7 +395,8 @@ impl Store {
             &mut dyn FnMut(EncodedRows<'e>, u64) -> Result<bool>,
         ) -> Result<Option<usize>>,
     ) -> Result<Option<ImportOutcome>> {
-        if let Some(existing) = self.find_import_by_hash(&head.sha256)? {
+        let known = !head.sha256.is_empty();
+        if let Some(existing) = self.find_import_by_hash(&head.sha256)?.filter(|_| known) {
             return Ok(Some(ImportOutcome::AlreadyImported(existing)));
         }
         let path = self.path.clone();
@@ -401,10 +405,12 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(err)?;
-        if raced(&tx, &head.sha256).map_err(err)? {
+        if known && raced(&tx, &head.sha256).map_err(err)? {
             drop(tx);
             return self.already_imported(&head.sha256).map(Some);
         }
+        // Without its hash yet, the import is recorded under an empty one (which no finished
+        // import has, and which this transaction replaces before it commits).
         let import_id = begin_import(&tx, head, codebook).map_err(err)?;
         let version: i64 = tx
             .query_row("PRAGMA data_version", [], |r| r.get(0))
@@ -418,7 +424,10 @@ impl Store {
         let mut writer = blocks::BlockWriter::new(import_id, first_id);
         let mut counts = Counts::new(codebook);
         let accepted = {
-            let mut store_rows = |rows: EncodedRows, records_before: u64| -> Result<bool> {
+            // Each segment's buffers are used again for a later one: fresh ones cost page
+            // faults and growing by doubling.
+            let spare = std::sync::Mutex::new(Vec::new());
+            let mut store_rows = one_lifetime(|mut rows, records_before| {
                 let (mut values_from, mut texts_from) = (0, 0);
                 let mut texts = rows.text_rows.iter().peekable();
                 for (i, &(key, record, values_end)) in rows.rows.iter().enumerate() {
@@ -442,18 +451,37 @@ impl Store {
                     }
                     writer.end_row(&tx).map_err(err)?;
                 }
+                rows.clear();
+                if let Ok(mut spare) = spare.lock() {
+                    spare.push(rows);
+                }
                 Ok(true)
+            });
+            let encoder = || {
+                let reused = spare.lock().ok().and_then(|mut spare| spare.pop());
+                reused.unwrap_or_else(|| EncodedRows::new(&layout, codebook))
             };
-            let encoder = || EncodedRows::new(&layout, codebook);
             read(first_id as u64, &encoder, &mut counts, &mut store_rows)?
         };
         let Some(accepted) = accepted else {
             return Ok(None);
         };
+        if !known {
+            let sha256 = sha256()?;
+            if raced(&tx, &sha256).map_err(err)? {
+                drop(tx);
+                return self.already_imported(&sha256).map(Some);
+            }
+            tx.execute(
+                "UPDATE imports SET sha256 = ?1 WHERE id = ?2",
+                params![sha256, import_id],
+            )
+            .map_err(err)?;
+        }
         writer.finish(&tx).map_err(err)?;
         end_import(&tx, import_id, &counts, codebook, (accepted, 0)).map_err(err)?;
         tx.commit().map_err(err)?;
-        stored.add(import_id, &writer.into_stored());
+        stored.add(import_id, writer.into_stored());
         self.stored_keys = Some((version, stored));
         Ok(Some(ImportOutcome::Stored {
             import_id,
@@ -700,6 +728,12 @@ impl Store {
         }
         Ok(answered)
     }
+}
+
+/// `store_rows` of `Store::import_streamed`, for rows of one lifetime only (not any), so that
+/// it can keep their buffers for later segments.
+fn one_lifetime<'e, F: FnMut(EncodedRows<'e>, u64) -> Result<bool>>(store_rows: F) -> F {
+    store_rows
 }
 
 /// Whether another process imported the same bytes since this one checked; asked once the

@@ -16,30 +16,81 @@ pub struct RowLayout {
     /// Per position past the metadata: the codebook question stored there, if this codebook
     /// has it.
     pub questions: Vec<Option<usize>>,
+    /// The same, by what each column holds.
+    columns: Vec<Column>,
     /// Per codebook question, the stored JSON of each level (1-based `Answer::Level` - 1):
     /// scale code, 0 or 1, or option code. Made once, not per answer.
     level_json: Vec<Vec<Vec<u8>>>,
     /// Per select-all question, each option's code as escaped inside a JSON string: the
     /// stored answer is the chosen codes joined by `;`, and `;` is never escaped.
     option_json: Vec<Vec<Vec<u8>>>,
+    /// The JSON of each question's id, for free-text answers.
+    id_json: Vec<Vec<u8>>,
     /// The stored JSON of each wave and role.
     wave_json: Vec<Vec<u8>>,
     role_json: Vec<Vec<u8>>,
 }
 
-/// An answer as stored, whichever path read it.
-enum Stored {
-    Missing,
-    Level(u8),
-    Choices(u64),
-    Number(f64),
+/// A row's answers, whichever path read it.
+trait Answers {
+    /// A level question's level (from 1), 0 when missing.
+    fn level(&self, q: usize) -> u8;
+    fn choices(&self, q: usize) -> Option<u64>;
+    fn number(&self, q: usize) -> Option<f64>;
+}
+
+impl Answers for Response {
+    fn level(&self, q: usize) -> u8 {
+        match self.answers[q] {
+            Answer::Level(l) => l,
+            _ => 0,
+        }
+    }
+
+    fn choices(&self, q: usize) -> Option<u64> {
+        match self.answers[q] {
+            Answer::Choices(set) => Some(set),
+            _ => None,
+        }
+    }
+
+    fn number(&self, q: usize) -> Option<f64> {
+        match self.answers[q] {
+            Answer::Number(x) => Some(x),
+            _ => None,
+        }
+    }
+}
+
+impl Answers for RowView<'_> {
+    fn level(&self, q: usize) -> u8 {
+        RowView::level(self, q)
+    }
+
+    fn choices(&self, q: usize) -> Option<u64> {
+        RowView::choices(self, q)
+    }
+
+    fn number(&self, q: usize) -> Option<f64> {
+        RowView::number(self, q)
+    }
+}
+
+/// What a stored question column holds.
+#[derive(Clone, Copy)]
+enum Column {
+    /// A question this codebook lacks: always null.
+    Absent,
+    Level(usize),
+    Choices(usize),
+    Number(usize),
 }
 
 impl RowLayout {
     pub fn read(conn: &Connection, codebook: &Codebook) -> rusqlite::Result<RowLayout> {
         let columns = schema::response_columns(conn)?;
         // A store whose column list was cut short by hand has no question columns.
-        let questions = columns
+        let questions: Vec<Option<usize>> = columns
             .get(blocks::META_COLUMNS.len()..)
             .unwrap_or_default()
             .iter()
@@ -90,10 +141,27 @@ impl RowLayout {
             .collect();
         let json_strings =
             |values: &[String]| values.iter().map(|v| blocks::json_string(v)).collect();
+        let columns = questions
+            .iter()
+            .map(|q| match *q {
+                None => Column::Absent,
+                Some(q) => match codebook.questions[q].kind {
+                    QuestionKind::Multi => Column::Choices(q),
+                    QuestionKind::Numeric => Column::Number(q),
+                    _ => Column::Level(q),
+                },
+            })
+            .collect();
         Ok(RowLayout {
             questions,
+            columns,
             level_json,
             option_json,
+            id_json: codebook
+                .questions
+                .iter()
+                .map(|q| blocks::json_string(&q.id))
+                .collect(),
             wave_json: json_strings(&codebook.waves),
             role_json: json_strings(&codebook.roles),
         })
@@ -132,12 +200,7 @@ impl RowLayout {
             Some(f) => writer.int(i64::from(f)),
             None => writer.null(),
         }
-        self.write_answers(writer.values(), |q| match response.answers[q] {
-            Answer::Level(l) => Stored::Level(l),
-            Answer::Choices(set) => Stored::Choices(set),
-            Answer::Number(x) => Stored::Number(x),
-            _ => Stored::Missing,
-        });
+        self.write_answers(writer.values(), response);
         for (question, answer) in codebook.questions.iter().zip(&response.answers) {
             if let Answer::Text(text) = answer {
                 writer.text_answer(&question.id, text);
@@ -147,33 +210,39 @@ impl RowLayout {
 
     /// Appends the question columns' values to `out`, each after a comma (metadata comes
     /// first).
-    fn write_answers(&self, out: &mut Vec<u8>, answer: impl Fn(usize) -> Stored) {
-        for question in &self.questions {
+    fn write_answers(&self, out: &mut Vec<u8>, answers: &impl Answers) {
+        for column in &self.columns {
             out.push(b',');
-            let Some(q) = *question else {
-                out.extend_from_slice(b"null");
-                continue;
-            };
-            match answer(q) {
-                Stored::Level(l) if l > 0 => {
-                    out.extend_from_slice(&self.level_json[q][l as usize - 1])
-                }
-                Stored::Choices(set) if !self.option_json[q].is_empty() => {
-                    out.push(b'"');
-                    let chosen = self.option_json[q]
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, _)| set & (1 << i) != 0);
-                    for (n, (_, code)) in chosen.enumerate() {
-                        if n > 0 {
-                            out.push(b';');
+            match *column {
+                Column::Level(q) => match answers.level(q) {
+                    0 => out.extend_from_slice(b"null"),
+                    l => match self.level_json[q][l as usize - 1].as_slice() {
+                        [byte] => out.push(*byte),
+                        json => out.extend_from_slice(json),
+                    },
+                },
+                Column::Choices(q) => match answers.choices(q) {
+                    Some(set) => {
+                        out.push(b'"');
+                        let chosen = self.option_json[q]
+                            .iter()
+                            .enumerate()
+                            .filter(|(i, _)| set & (1 << i) != 0);
+                        for (n, (_, code)) in chosen.enumerate() {
+                            if n > 0 {
+                                out.push(b';');
+                            }
+                            out.extend_from_slice(code);
                         }
-                        out.extend_from_slice(code);
+                        out.push(b'"');
                     }
-                    out.push(b'"');
-                }
-                Stored::Number(x) => blocks::push_real(out, x),
-                _ => out.extend_from_slice(b"null"),
+                    None => out.extend_from_slice(b"null"),
+                },
+                Column::Number(q) => match answers.number(q) {
+                    Some(x) => blocks::push_real(out, x),
+                    None => out.extend_from_slice(b"null"),
+                },
+                Column::Absent => out.extend_from_slice(b"null"),
             }
         }
     }
@@ -211,6 +280,18 @@ impl<'a> EncodedRows<'a> {
     }
 }
 
+impl EncodedRows<'_> {
+    /// Empties the rows for another segment, keeping the buffers (pilots are numbered anew
+    /// in each chunk).
+    pub(super) fn clear(&mut self) {
+        self.rows.clear();
+        self.values.clear();
+        self.text_rows.clear();
+        self.texts.clear();
+        self.pilots.clear();
+    }
+}
+
 impl RowSink for EncodedRows<'_> {
     const KEEPS_TEXT: bool = true;
 
@@ -241,17 +322,12 @@ impl RowSink for EncodedRows<'_> {
         // Submission date, weight and the five timing fields: the fast path takes no file
         // that has them.
         out.extend_from_slice(b",null,null,null,null,null,null,null");
-        self.layout
-            .write_answers(out, |q| match (row.choices(q), row.number(q)) {
-                (Some(set), _) => Stored::Choices(set),
-                (_, Some(x)) => Stored::Number(x),
-                _ => Stored::Level(row.level(q)),
-            });
+        self.layout.write_answers(out, row);
         let index = self.rows.len() as u32;
         self.rows
             .push((key, record as u32, self.values.len() as u32));
         for (q, text) in row.texts() {
-            blocks::push_text(&mut self.texts, &self.codebook.questions[q].id);
+            self.texts.extend_from_slice(&self.layout.id_json[q]);
             self.texts.push(b',');
             blocks::push_text(&mut self.texts, text);
             self.texts.push(b']');
