@@ -79,6 +79,17 @@ fn integrity(conn: &rusqlite::Connection) -> String {
 
 #[test]
 fn an_import_killed_anywhere_is_absent_or_complete() {
+    killed_imports_are_absent_or_complete(&[]);
+}
+
+/// The same for the streaming import of large exports, which writes into the database file
+/// in rollback-journal mode when no other connection has the store open.
+#[test]
+fn a_streaming_import_killed_anywhere_is_absent_or_complete() {
+    killed_imports_are_absent_or_complete(&["--stream-segment", "65536"]);
+}
+
+fn killed_imports_are_absent_or_complete(extra: &[&str]) {
     const ROWS: usize = 6_000;
     const TRIALS: usize = 50;
     let base = TestWorkspace::new();
@@ -93,18 +104,15 @@ fn an_import_killed_anywhere_is_absent_or_complete() {
     let probe = TestWorkspace::new();
     std::fs::write(probe.store(), &saved).unwrap();
     std::fs::copy(base.path().join("big.csv"), probe.path().join("big.csv")).unwrap();
-    let whole = timed(&probe, &["import", "big.csv"]);
+    let import: Vec<&str> = ["import", "big.csv"].iter().chain(extra).copied().collect();
+    let whole = timed(&probe, &import);
     let mut points = Points(20261129);
     let mut killed = 0;
     for trial in 0..TRIALS {
         let ws = TestWorkspace::new();
         std::fs::write(ws.store(), &saved).unwrap();
         std::fs::copy(base.path().join("big.csv"), ws.path().join("big.csv")).unwrap();
-        killed += usize::from(run_and_kill(
-            &ws,
-            &["import", "big.csv"],
-            points.next(whole.mul_f64(1.2)),
-        ));
+        killed += usize::from(run_and_kill(&ws, &import, points.next(whole.mul_f64(1.2))));
         {
             let conn = rusqlite::Connection::open(ws.store()).unwrap();
             assert_eq!(integrity(&conn), "ok", "trial {trial}");
@@ -125,10 +133,7 @@ fn an_import_killed_anywhere_is_absent_or_complete() {
             }
         }
         // The next run succeeds, and the store then holds the file exactly once.
-        assert!(mctrack(&ws, &["import", "big.csv"])
-            .status()
-            .unwrap()
-            .success());
+        assert!(mctrack(&ws, &import).status().unwrap().success());
         let conn = rusqlite::Connection::open(ws.store()).unwrap();
         let responses: i64 = conn
             .query_row("SELECT count(*) FROM responses", [], |r| r.get(0))

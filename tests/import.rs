@@ -899,6 +899,36 @@ fn a_file_read_by_the_streaming_import_is_stored_as_by_the_exact_path() {
         ),
         "{outcome:?}"
     );
+    // It wrote in rollback-journal mode, no other connection having the store open, and left
+    // the store in WAL mode.
+    drop(store);
+    let conn = rusqlite::Connection::open(ws.store()).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+/// With another connection reading the store, the streaming import writes in WAL mode and
+/// the reader keeps reading what was committed before.
+#[test]
+fn a_streaming_import_beside_an_open_reader_stores_the_file() {
+    let ws = TestWorkspace::new();
+    ws.write("first.csv", plain_export(10));
+    ws.write("plain.csv", plain_export(2_000).replace("R0", "S0"));
+    ws.cmd().args(["import", "first.csv"]).assert().success();
+    let reader = rusqlite::Connection::open(ws.store()).unwrap();
+    let count = |conn: &rusqlite::Connection| -> i64 {
+        conn.query_row("SELECT count(*) FROM responses", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(count(&reader), 10);
+    ws.cmd()
+        .args(["import", "plain.csv", "--stream-segment", "8192"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("plain.csv: 2000 responses"));
+    assert_eq!(count(&reader), 2010);
 }
 
 /// Files the streaming import cannot vouch for are left to the exact path, with nothing of

@@ -395,6 +395,40 @@ impl Store {
             &mut dyn FnMut(EncodedRows<'e>, u64) -> Result<bool>,
         ) -> Result<Option<usize>>,
     ) -> Result<Option<ImportOutcome>> {
+        // With no other connection open, the blocks go straight into the database file, in
+        // rollback-journal mode: in WAL mode they are written twice, into the WAL and then
+        // into the database when it is checkpointed, which took a third of a million-row
+        // import. Other commands wait for it, as for any writer, and the store is in WAL mode
+        // again after it (or, if another command opened it meanwhile, at its next opening).
+        let journal = |conn: &Connection, mode: &str| {
+            conn.query_row(&format!("PRAGMA journal_mode = {mode}"), [], |r| {
+                r.get::<_, String>(0)
+            })
+            .is_ok_and(|now| now.eq_ignore_ascii_case(mode))
+        };
+        let bulk = journal(&self.conn, "DELETE")
+            && self.conn.execute_batch("PRAGMA synchronous = FULL").is_ok();
+        let outcome = self.import_streamed_in(head, codebook, sha256, read);
+        if bulk && journal(&self.conn, "WAL") {
+            // Back to the setting every opening makes.
+            let _ = self.conn.execute_batch("PRAGMA synchronous = NORMAL");
+        }
+        outcome
+    }
+
+    /// `import_streamed` in whichever journal mode the store is in.
+    fn import_streamed_in(
+        &mut self,
+        head: &ParsedFile,
+        codebook: &Codebook,
+        sha256: impl FnOnce() -> Result<String>,
+        read: impl for<'e> FnOnce(
+            u64,
+            &(dyn Fn() -> EncodedRows<'e> + Sync),
+            &mut Counts,
+            &mut dyn FnMut(EncodedRows<'e>, u64) -> Result<bool>,
+        ) -> Result<Option<usize>>,
+    ) -> Result<Option<ImportOutcome>> {
         let known = !head.sha256.is_empty();
         if let Some(existing) = self.find_import_by_hash(&head.sha256)?.filter(|_| known) {
             return Ok(Some(ImportOutcome::AlreadyImported(existing)));
