@@ -798,12 +798,14 @@ fn a_respondent_stored_by_an_earlier_file_of_the_same_command_is_refused() {
 }
 
 /// A plain CSV export for the streaming import under the repository's codebook, `rows` data
-/// rows long: an e-mail column (dropped), free text with commas, doubled quotes, line breaks
-/// (CR LF too) and accents, select-all answers, blanks, answers to the consent-gated equity
-/// module without consent, and now and then a blank line or an all-blank record.
+/// rows long: an e-mail column (dropped), submission dates (a day, a time of day unique to the
+/// row, or none), free text with commas, doubled quotes, line breaks (CR LF too) and accents,
+/// select-all answers, blanks, answers to the consent-gated equity module without consent,
+/// and now and then a blank line or an all-blank record.
 fn plain_export(rows: usize) -> String {
-    let mut text =
-        String::from("response_id,email,pilot_id,wave,role,L01,L03,L05,L06,L15,D00,D01,D03\n");
+    let mut text = String::from(
+        "response_id,email,pilot_id,wave,role,submitted_date,L01,L03,L05,L06,L15,D00,D01,D03\n",
+    );
     let reasons = [
         "upskill_current_job",
         "change_occupation",
@@ -816,8 +818,19 @@ fn plain_export(rows: usize) -> String {
             2 => "",
             _ => "\"a\r\nb\"",
         };
+        let (day, second) = (1 + i % 28, i % 86_400);
+        let submitted = match i % 3 {
+            0 => format!("2021-03-{day:02}"),
+            1 => format!(
+                "2021-04-{day:02} {:02}:{:02}:{:02}",
+                second / 3600,
+                second / 60 % 60,
+                second % 60
+            ),
+            _ => String::new(),
+        };
         text.push_str(&format!(
-            "R{i:05},p{i}@example.org,P0{},{},{},{},{},{},{},{comment},{},{},{}\n",
+            "R{i:05},p{i}@example.org,P0{},{},{},{submitted},{},{},{},{},{comment},{},{},{}\n",
             1 + i % 7,
             ["exit", "followup_3m", "annual"][i % 3],
             if i % 11 == 0 { "educator" } else { "learner" },
@@ -834,7 +847,7 @@ fn plain_export(rows: usize) -> String {
             if i % 6 == 0 { "metis;inuit" } else { "" },
         ));
         if i % 500 == 250 {
-            text.push_str(",,,,,,,,,,,,\n");
+            text.push_str(",,,,,,,,,,,,,\n");
         }
         if i % 700 == 3 {
             text.push('\n');
@@ -846,7 +859,8 @@ fn plain_export(rows: usize) -> String {
 /// The streaming import takes a plain export in segments of any size, including segments that
 /// start inside a quoted line break (read again from where the segment before stopped), and
 /// stores exactly what the exact path stores: the same blocks, keys, free text, counts,
-/// provenance and messages. The file crosses a block (16,384 rows).
+/// provenance and messages. The file crosses a block (16,384 rows), and has more distinct
+/// submission times than a segment keeps.
 #[test]
 fn a_file_read_by_the_streaming_import_is_stored_as_by_the_exact_path() {
     use mctrack::analysis::counts::Layout;
@@ -858,6 +872,9 @@ fn a_file_read_by_the_streaming_import_is_stored_as_by_the_exact_path() {
     let streamed = import_outcome(&files, &["plain.csv", "--stream-segment", "4096"]);
     let exact = import_outcome(&files, &["plain.csv"]);
     assert_same_outcome(&streamed, &exact, "plain.csv");
+    // In one segment, where more submission times are met than a segment keeps.
+    let whole = import_outcome(&files, &["plain.csv", "--stream-segment", "100000000"]);
+    assert_same_outcome(&whole, &exact, "plain.csv in one segment");
     assert_eq!(
         streamed[0],
         "imported plain.csv: 17000 responses (import #1)\n1 file(s): 1 imported, 0 skipped as already imported, 0 rejected; 17000 responses stored, 0 row(s) rejected\n"
@@ -936,11 +953,14 @@ fn a_streaming_import_beside_an_open_reader_stores_the_file() {
 #[test]
 fn files_the_streaming_import_cannot_vouch_for_are_judged_by_the_exact_path() {
     let good = plain_export(300);
-    let row_7 = "R00007,p7@example.org,P01,followup_3m,learner,change_occupation,no,caregiving,";
+    let row_7 =
+        "R00007,p7@example.org,P01,followup_3m,learner,2021-04-08 00:00:07,change_occupation,no,caregiving,";
     let bad_cell = good.replacen(&format!("{row_7}5,"), &format!("{row_7}9,"), 1);
     assert_ne!(bad_cell, good);
     let formula_id = good.replacen("R00008,", "=1+2,", 1);
-    let repeated = format!("{good}R00001,,P02,followup_3m,learner,,,,4,,,,\n");
+    let future = good.replacen("2021-03-10", "2099-03-10", 1);
+    assert_ne!(future, good);
+    let repeated = format!("{good}R00001,,P02,followup_3m,learner,,,,,4,,,,\n");
     // "Très" in Windows-1252 near the end, where UTF-8 has been read before it.
     let not_utf8 = {
         let at = good.rfind("Très").unwrap();
@@ -952,7 +972,7 @@ fn files_the_streaming_import_cannot_vouch_for_are_judged_by_the_exact_path() {
     let earlier = "response_id,pilot_id,wave,role,L06\nR00010,P04,followup_3m,learner,3\n";
     let plain = |bytes: &[u8]| vec![("plain.csv", bytes.to_vec())];
     type Files = Vec<(&'static str, Vec<u8>)>;
-    let cases: [(Files, &[&str]); 8] = [
+    let cases: [(Files, &[&str]); 9] = [
         (plain(bad_cell.as_bytes()), &["plain.csv"]),
         (plain(bad_cell.as_bytes()), &["plain.csv", "--skip-invalid"]),
         (
@@ -960,6 +980,7 @@ fn files_the_streaming_import_cannot_vouch_for_are_judged_by_the_exact_path() {
             &["plain.csv", "--skip-invalid"],
         ),
         (plain(repeated.as_bytes()), &["plain.csv"]),
+        (plain(future.as_bytes()), &["plain.csv", "--skip-invalid"]),
         (plain(&not_utf8), &["plain.csv"]),
         (
             vec![

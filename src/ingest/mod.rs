@@ -1413,6 +1413,11 @@ pub fn parse_datetime(value: &str) -> Option<chrono::NaiveDateTime> {
     None
 }
 
+/// When a response ended, from its submission cell, as stored.
+pub(crate) fn ended_at(submitted: &str) -> Option<String> {
+    parse_datetime(submitted).map(|at| at.format("%Y-%m-%d %H:%M:%S").to_string())
+}
+
 fn parse_quality(
     field: QualityField,
     value: &str,
@@ -1463,9 +1468,7 @@ fn parse_quality(
 /// start and end times.
 fn complete_timing(quality: &mut Quality, submitted: Option<&str>) {
     if quality.ended.is_none() {
-        quality.ended = submitted
-            .and_then(parse_datetime)
-            .map(|at| at.format("%Y-%m-%d %H:%M:%S").to_string());
+        quality.ended = submitted.and_then(ended_at);
     }
     if quality.duration_seconds.is_none() {
         let parse = |t: &Option<String>| {

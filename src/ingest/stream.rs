@@ -59,6 +59,8 @@ enum Action {
     Skip,
     Id,
     Meta(MetaField),
+    /// The submission date: checked, and kept with the end time it gives.
+    Submitted,
     /// A Likert, single-choice or yes/no question, read as a level (0 for missing).
     Levels(usize),
     Text(usize),
@@ -203,6 +205,7 @@ pub fn open<'a>(
             ColumnTarget::Meta(f @ (MetaField::Pilot | MetaField::Wave | MetaField::Role)) => {
                 Action::Meta(*f)
             }
+            ColumnTarget::Meta(MetaField::Submitted) => Action::Submitted,
             ColumnTarget::Question(q) => match codebook.questions[*q].kind {
                 QuestionKind::Likert | QuestionKind::Single | QuestionKind::YesNo => {
                     Action::Levels(*q)
@@ -756,6 +759,14 @@ struct Reader<'a> {
     kept_id: std::ops::Range<usize>,
     /// Each free-text answer kept: its question and where it is in `kept`.
     kept_texts: Vec<(usize, std::ops::Range<usize>)>,
+    /// The submission dates met, as stored: (date, end time). A column's distinct values are
+    /// cached by index into this list, up to `DATES` of them; past that, the row's own is
+    /// `row_dates`, at index `ROW_DATES`.
+    dates: Vec<Dates>,
+    row_dates: Dates,
+    /// The row's entry in `dates` (`NO_DATES` for none: an empty cell, or a file without a
+    /// submission column).
+    dated: usize,
     pilot: Option<(usize, u64)>,
     wave: usize,
     role: usize,
@@ -779,6 +790,9 @@ impl<'a> Reader<'a> {
             kept: Vec::new(),
             kept_id: 0..0,
             kept_texts: Vec::new(),
+            dates: Vec::new(),
+            row_dates: (None, None),
+            dated: NO_DATES,
             pilot: None,
             wave: 0,
             role: 0,
@@ -790,6 +804,7 @@ impl<'a> Reader<'a> {
         self.levels.fill(0);
         self.codes.fill(Code::Missing);
         self.id = None;
+        self.dated = NO_DATES;
         if self.keep_text {
             self.kept.clear();
             self.kept_texts.clear();
@@ -834,6 +849,17 @@ impl<'a> Reader<'a> {
                     (MetaField::Pilot, Some(p)) => self.pilot = Some(p),
                     (MetaField::Wave, Some((w, _))) => self.wave = w,
                     (_, Some((r, _))) => self.role = r,
+                }
+            }
+            Action::Submitted => {
+                let (dates, row_dates) = (&mut self.dates, &mut self.row_dates);
+                let found = self.meta[j].get_or(field, || {
+                    let dated = submission(plan, field)?;
+                    Some((keep_dates(dates, row_dates, dated), 0))
+                });
+                match found {
+                    Some((at, _)) => self.dated = at,
+                    None => self.ok = false,
                 }
             }
             Action::Text(q) => {
@@ -1071,6 +1097,18 @@ impl RowView<'_> {
 
     pub fn role(&self) -> usize {
         self.reader.role
+    }
+
+    /// The submission date and the end time it gives, as stored (None when missing, or
+    /// when the file has no submission column).
+    pub fn submitted(&self) -> (Option<&str>, Option<&str>) {
+        let reader = self.reader;
+        let dates = match reader.dated {
+            NO_DATES => return (None, None),
+            ROW_DATES => &reader.row_dates,
+            at => &reader.dates[at],
+        };
+        (dates.0.as_deref(), dates.1.as_deref())
     }
 
     /// A level question's level, 0 when missing.
@@ -1319,6 +1357,47 @@ fn trim(field: &[u8]) -> &[u8] {
         return &field[start..end];
     }
     std::str::from_utf8(field).map_or(field, |s| s.trim().as_bytes())
+}
+
+/// A submission date as stored, and the end time it gives.
+type Dates = (Option<String>, Option<String>);
+/// Submission cells kept in `Reader::dates`: twice what the column's cache can point at, so
+/// that once the list is full the cache is too, and never keeps `ROW_DATES`. (A cell of one
+/// byte or none, which the cache always keeps, is never a date: it is empty, `NO_DATES`, or
+/// invalid.)
+const DATES: usize = 2 * CACHE_LIMIT;
+const ROW_DATES: usize = usize::MAX;
+const NO_DATES: usize = usize::MAX - 1;
+
+/// A submission cell understood as the in-memory path understands it (`parse_meta` for the
+/// date, `ended_at` for the end time, which it gives when the file has no end time of its
+/// own); None when the cell is invalid.
+fn submission(plan: &Plan, field: &[u8]) -> Option<Dates> {
+    let raw = std::str::from_utf8(field).ok()?;
+    let mut response = Response::blank(&plan.survey.codebook);
+    let mut invalid = false;
+    parse_meta(
+        MetaField::Submitted,
+        raw.trim(),
+        plan.survey,
+        &mut response,
+        &mut |_, _| invalid = true,
+    );
+    (!invalid).then(|| (response.submitted, super::ended_at(raw)))
+}
+
+/// Keeps `dated` in `dates` while there is room (where the column's cache can point at it),
+/// else as the row's own; gives its index (`NO_DATES` for no date at all).
+fn keep_dates(dates: &mut Vec<Dates>, row_dates: &mut Dates, dated: Dates) -> usize {
+    if dated == (None, None) {
+        NO_DATES
+    } else if dates.len() < DATES {
+        dates.push(dated);
+        dates.len() - 1
+    } else {
+        *row_dates = dated;
+        ROW_DATES
+    }
 }
 
 /// A pilot, wave or role cell understood by the same function as the in-memory path: the

@@ -320,8 +320,17 @@ impl RowSink for EncodedRows<'_> {
         out.push(b',');
         out.extend_from_slice(&self.layout.role_json[row.role()]);
         // Submission date, weight and the five timing fields: the fast path takes no file
-        // that has them.
-        out.extend_from_slice(b",null,null,null,null,null,null,null");
+        // with a weight or timing column, and the end time comes from the submission date.
+        let (submitted, ended) = row.submitted();
+        let text_or_null = |out: &mut Vec<u8>, value: Option<&str>| match value {
+            Some(value) => blocks::push_text(out, value),
+            None => out.extend_from_slice(b"null"),
+        };
+        out.push(b',');
+        text_or_null(out, submitted);
+        out.extend_from_slice(b",null,null,");
+        text_or_null(out, ended);
+        out.extend_from_slice(b",null,null,null");
         self.layout.write_answers(out, row);
         let index = self.rows.len() as u32;
         self.rows
