@@ -438,6 +438,7 @@ pub fn import_file<S: RowSink + Send>(
     let window = threads.max(1) * 2;
     std::thread::scope(|scope| {
         let (send, receive) = std::sync::mpsc::sync_channel(window);
+        let mut readers = Vec::new();
         for _ in 0..threads.max(1) {
             let send = send.clone();
             let (next, stored_upto, stop) = (&next, &stored_upto, &stop);
@@ -459,14 +460,25 @@ pub fn import_file<S: RowSink + Send>(
                         return;
                     }
                     let mut sink = make_sink();
-                    let chunk = read_chunk(path, plan, starts[i], ends[i], &mut sink);
+                    // A thread that fails must still send its segment, or the main thread
+                    // would wait for it.
+                    let chunk = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        read_chunk(path, plan, starts[i], ends[i], &mut sink)
+                    }))
+                    .unwrap_or_else(|_| {
+                        Err(Error::Invalid(format!(
+                            "{}: a thread reading the file failed",
+                            path.display()
+                        )))
+                    });
                     if send.send((i, chunk.map(|c| c.map(|c| (c, sink))))).is_err() {
                         return;
                     }
                 });
-            if spawned.is_err() {
+            match spawned {
+                Ok(reader) => readers.push(reader),
                 // Fewer threads read the segments; with none, the loop below reads each.
-                break;
+                Err(_) => break,
             }
         }
         drop(send);
@@ -483,6 +495,10 @@ pub fn import_file<S: RowSink + Send>(
         );
         stop.store(true, Ordering::Relaxed);
         drop(receive);
+        for reader in readers {
+            // A reading thread's failure was sent as its segment's error.
+            let _ = reader.join();
+        }
         result
     })
 }
@@ -521,8 +537,10 @@ fn store_in_order<S: RowSink>(
         }
         let read = match waiting[i].take() {
             Some(Ok(Some((chunk, sink)))) if chunk.began_at == expected => Ok(Some((chunk, sink))),
+            // An error reading the file is not a matter of where the segment started.
+            Some(Err(e)) => return Err(e),
             // Not read (no thread could start), or read from a start that was not a record's.
-            Some(Err(_) | Ok(_)) | None => {
+            Some(Ok(_)) | None => {
                 let mut sink = make_sink();
                 read_chunk(path, plan, expected, ends[i].max(expected), &mut sink)
                     .map(|c| c.map(|c| (c, sink)))
