@@ -1042,3 +1042,22 @@ fn assert_same_outcome(a: &[String], b: &[String], context: &str) {
         );
     }
 }
+
+/// Blank lines filling the file's last segments past its last record: those segments hold no
+/// record, and the file is stored as by the exact path.
+#[test]
+fn blank_lines_after_the_last_record_end_a_streaming_import_cleanly() {
+    let text = format!("{}{}", plain_export(300), "\n".repeat(10_000));
+    let files = [("plain.csv", text.as_str())];
+    let streamed = import_outcome(&files, &["plain.csv", "--stream-segment", "2048"]);
+    assert_same_outcome(
+        &streamed,
+        &import_outcome(&files, &["plain.csv"]),
+        "plain.csv",
+    );
+    assert!(
+        streamed[0].starts_with("imported plain.csv: 300 responses"),
+        "{}",
+        streamed[0]
+    );
+}

@@ -529,6 +529,10 @@ fn store_in_order<S: RowSink>(
     let mut without_consent = 0;
     let mut fingerprints = Vec::new();
     for i in 0..starts.len() {
+        if expected == u64::MAX {
+            // The segment before read on to the end of the file: no record starts after it.
+            break;
+        }
         while waiting[i].is_none() {
             match receive.recv() {
                 Ok((at, read)) => waiting[at] = Some(read),
