@@ -799,12 +799,13 @@ fn a_respondent_stored_by_an_earlier_file_of_the_same_command_is_refused() {
 
 /// A plain CSV export for the streaming import under the repository's codebook, `rows` data
 /// rows long: an e-mail column (dropped), submission dates (a day, a time of day unique to the
-/// row, or none), free text with commas, doubled quotes, line breaks (CR LF too) and accents,
+/// row, or none), two free-text columns in the opposite order to the codebook's, with commas,
+/// doubled quotes, line breaks (CR LF too) and accents,
 /// select-all answers, blanks, answers to the consent-gated equity module without consent,
 /// and now and then a blank line or an all-blank record.
 fn plain_export(rows: usize) -> String {
     let mut text = String::from(
-        "response_id,email,pilot_id,wave,role,submitted_date,L01,L03,L05,L06,L15,D00,D01,D03\n",
+        "response_id,email,pilot_id,wave,role,submitted_date,L01,L03,L05,L06,P06,L15,D00,D01,D03\n",
     );
     let reasons = [
         "upskill_current_job",
@@ -830,7 +831,7 @@ fn plain_export(rows: usize) -> String {
             _ => String::new(),
         };
         text.push_str(&format!(
-            "R{i:05},p{i}@example.org,P0{},{},{},{submitted},{},{},{},{},{comment},{},{},{}\n",
+            "R{i:05},p{i}@example.org,P0{},{},{},{submitted},{},{},{},{},{},{comment},{},{},{}\n",
             1 + i % 7,
             ["exit", "followup_3m", "annual"][i % 3],
             if i % 11 == 0 { "educator" } else { "learner" },
@@ -842,12 +843,13 @@ fn plain_export(rows: usize) -> String {
             } else {
                 (1 + i * 7 % 5).to_string()
             },
+            if i % 5 == 2 { "" } else { "Asked after L15" },
             ["yes", "no"][i % 2],
             if i % 5 == 0 { "" } else { "25_34" },
             if i % 6 == 0 { "metis;inuit" } else { "" },
         ));
         if i % 500 == 250 {
-            text.push_str(",,,,,,,,,,,,,\n");
+            text.push_str(",,,,,,,,,,,,,,\n");
         }
         if i % 700 == 3 {
             text.push('\n');
@@ -960,7 +962,14 @@ fn files_the_streaming_import_cannot_vouch_for_are_judged_by_the_exact_path() {
     let formula_id = good.replacen("R00008,", "=1+2,", 1);
     let future = good.replacen("2021-03-10", "2099-03-10", 1);
     assert_ne!(future, good);
-    let repeated = format!("{good}R00001,,P02,followup_3m,learner,,,,,4,,,,\n");
+    // A NUL byte after the first rows: the exact path refuses the file as binary.
+    let at = good.match_indices("Asked after").nth(40).unwrap().0;
+    let nul = format!(
+        "{}Asked\0after{}",
+        &good[..at],
+        &good[at + "Asked after".len()..]
+    );
+    let repeated = format!("{good}R00001,,P02,followup_3m,learner,,,,,4,,,,,\n");
     // "Très" in Windows-1252 near the end, where UTF-8 has been read before it.
     let not_utf8 = {
         let at = good.rfind("Très").unwrap();
@@ -972,7 +981,7 @@ fn files_the_streaming_import_cannot_vouch_for_are_judged_by_the_exact_path() {
     let earlier = "response_id,pilot_id,wave,role,L06\nR00010,P04,followup_3m,learner,3\n";
     let plain = |bytes: &[u8]| vec![("plain.csv", bytes.to_vec())];
     type Files = Vec<(&'static str, Vec<u8>)>;
-    let cases: [(Files, &[&str]); 9] = [
+    let cases: [(Files, &[&str]); 10] = [
         (plain(bad_cell.as_bytes()), &["plain.csv"]),
         (plain(bad_cell.as_bytes()), &["plain.csv", "--skip-invalid"]),
         (
@@ -981,6 +990,7 @@ fn files_the_streaming_import_cannot_vouch_for_are_judged_by_the_exact_path() {
         ),
         (plain(repeated.as_bytes()), &["plain.csv"]),
         (plain(future.as_bytes()), &["plain.csv", "--skip-invalid"]),
+        (plain(nul.as_bytes()), &["plain.csv"]),
         (plain(&not_utf8), &["plain.csv"]),
         (
             vec![

@@ -468,3 +468,22 @@ fn a_formula_for_a_respondent_id_is_refused_streamed_as_in_memory() {
         "{err}"
     );
 }
+
+/// A NUL byte after the first rows makes the in-memory path refuse the file as binary; the
+/// fast path, which reads the first rows to decide, leaves it to that path.
+#[test]
+fn a_nul_byte_late_in_the_file_is_refused_streamed_as_in_memory() {
+    let ws = TestWorkspace::new();
+    let mut text = String::from("response_id,pilot_id,wave,role,L06\n");
+    for i in 0..60 {
+        let id = if i == 50 {
+            "R\0".to_string()
+        } else {
+            format!("R{i}")
+        };
+        text.push_str(&format!("{id},P01,exit,learner,{}\n", 1 + i % 5));
+    }
+    ws.write("nul.csv", text);
+    let (_, err) = same_both_ways(&ws, &["nul.csv", "--by", "pilot", "--format", "csv"]);
+    assert!(err.contains("NUL"), "{err}");
+}

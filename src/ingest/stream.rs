@@ -482,6 +482,9 @@ pub fn import_file<S: RowSink + Send>(
             }
         }
         drop(send);
+        // Set however the storing loop ends, a panic included, so that no reading thread
+        // waits on for it.
+        let stop_readers = StopOnDrop(&stop);
         let result = store_in_order(
             plan,
             path,
@@ -493,7 +496,7 @@ pub fn import_file<S: RowSink + Send>(
             store,
             &stored_upto,
         );
-        stop.store(true, Ordering::Relaxed);
+        drop(stop_readers);
         drop(receive);
         for reader in readers {
             // A reading thread's failure was sent as its segment's error.
@@ -501,6 +504,15 @@ pub fn import_file<S: RowSink + Send>(
         }
         result
     })
+}
+
+/// Tells the reading threads to stop when dropped.
+struct StopOnDrop<'a>(&'a AtomicBool);
+
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
 }
 
 /// A segment read: its chunk and the rows its sink kept; None when it held a field that is
@@ -889,8 +901,11 @@ impl<'a> Reader<'a> {
                 if !text.is_empty() {
                     self.codes[q] = Code::Answered;
                     if self.keep_text {
+                        // In question order, as the exact path stores them, whatever the
+                        // order of the file's columns.
                         let kept = self.keep(text);
-                        self.kept_texts.push((q, kept));
+                        let at = self.kept_texts.partition_point(|(other, _)| *other < q);
+                        self.kept_texts.insert(at, (q, kept));
                     }
                 }
             }
@@ -1204,9 +1219,12 @@ fn read_chunk<S: RowSink>(
         stopped_at: end,
     };
     // Fields are split at ASCII bytes, so they are all UTF-8 exactly when the record is. A
-    // record over the field limit may hold a field the in-memory path refuses.
+    // record over the field limit may hold a field the in-memory path refuses, and one with a
+    // NUL byte a file it refuses as binary.
     let raw_ok = |raw: &[u8]| {
-        raw.len() <= MAX_FIELD_BYTES && (raw.is_ascii() || std::str::from_utf8(raw).is_ok())
+        raw.len() <= MAX_FIELD_BYTES
+            && (raw.is_ascii() || std::str::from_utf8(raw).is_ok())
+            && memchr::memchr(0, raw).is_none()
     };
     let mut reader = Reader::new(plan, S::KEEPS_TEXT);
     let mut record = Record::default();

@@ -498,6 +498,8 @@ impl Store {
             read(first_id as u64, &encoder, &mut counts, &mut store_rows)?
         };
         let Some(accepted) = accepted else {
+            // Nothing was stored: the keys still hold for the exact path.
+            self.stored_keys = Some((version, stored));
             return Ok(None);
         };
         if !known {
