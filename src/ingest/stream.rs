@@ -1,19 +1,24 @@
-//! Streaming: a CSV export counted straight into `Counts` without holding its rows, in chunks
-//! on every core. Each row is checked exactly as `parse_rows` checks it (the same metadata and
-//! value functions decide, through a per-column cache of distinct raw values), and a row that
-//! fails is left out and counted, as the in-memory path does.
+//! Streaming: a CSV export read without holding its rows, in chunks on every core, either
+//! counted straight into `Counts` (the summary, `count_file`) or with its rows also encoded as
+//! stored, segment by segment, for the store to insert in file order (the import,
+//! `import_file`). Each row is checked exactly as `parse_rows` checks it (the same metadata
+//! and value functions decide, through a per-column cache of distinct raw values); the summary
+//! leaves a row that fails out and counts it, as the in-memory path does, and the import
+//! leaves the whole file to the exact path.
 //!
 //! A file is streamed only when the fast path can promise the in-memory path's result: a
 //! UTF-8, comma-separated, one-header-row generic export with no mapping file, no defaults and
-//! no columns but identifiers, metadata (id, pilot, wave, role) and whole questions, and no
-//! weight column. Anything else, a duplicate respondent id (told by a 64-bit fingerprint, so a
-//! rare false alarm only costs time) or a field that is not UTF-8 sends the caller to the
-//! in-memory path, which then decides exactly.
+//! no columns but identifiers, metadata (id, pilot, wave, role, submission date) and whole
+//! questions, and no weight column. Anything else, a duplicate respondent id (told by a 64-bit
+//! fingerprint, so a rare false alarm only costs time), or a field that is not UTF-8 or holds
+//! a NUL byte sends the caller to the in-memory path, which then decides exactly.
 //!
-//! Chunks start just after a newline near an even split of the file. A newline may sit inside
-//! a quoted field, so each chunk's worker reads on past its end to the next record start, and
-//! the split is accepted only if that is exactly where the next chunk began; otherwise the file
-//! is counted again in one chunk.
+//! The summary's chunks start just after a newline near an even split of the file. A newline
+//! may sit inside a quoted field, so each chunk's worker reads on past its end to the next
+//! record start, and the split is accepted only if that is exactly where the next chunk
+//! began; otherwise the file is counted again in one chunk. The import's segments are checked
+//! the same way, and a segment that began in the wrong place is read again from where the one
+//! before it stopped.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -394,7 +399,7 @@ pub const SEGMENT_BYTES: u64 = 4 << 20;
 /// being `first_id`. `make_sink` makes what keeps a segment's rows. Some(what was read) when
 /// every row was accepted; None, with what was given to `store` to be discarded, when the file
 /// is not for the fast path: a row with a problem, a respondent met twice, a field that is not
-/// UTF-8, or `store` refusing a segment.
+/// UTF-8 or holds a NUL byte, or `store` refusing a segment.
 #[allow(clippy::too_many_arguments)]
 pub fn import_file<S: RowSink + Send>(
     opened: &Opened,
@@ -516,7 +521,7 @@ impl Drop for StopOnDrop<'_> {
 }
 
 /// A segment read: its chunk and the rows its sink kept; None when it held a field that is
-/// not UTF-8 or a record too long for the fast path.
+/// not UTF-8 or holds a NUL byte, or a record too long for the fast path.
 type SegmentRead<S> = Result<Option<(Chunk, S)>>;
 
 /// The main thread's part of `import_file`: takes each segment in file order, reading it
