@@ -895,7 +895,7 @@ fn a_file_read_by_the_streaming_import_is_stored_as_by_the_exact_path() {
     let opened = stream::open(&csv, &survey, &options, &layout)
         .unwrap()
         .expect("a plain export is for the fast path")
-        .for_import();
+        .for_import(false);
     let mut store = Store::open(&ws.store()).unwrap();
     let outcome = store
         .import_streamed(
@@ -904,7 +904,7 @@ fn a_file_read_by_the_streaming_import_is_stored_as_by_the_exact_path() {
             || ingest::sha256_file(&csv),
             |first, encoder, counts, rows| {
                 let imported = stream::import_file(&opened, first, counts, 4096, 2, encoder, rows)?;
-                Ok(imported.map(|imported| imported.rows))
+                Ok(imported.map(|imported| (imported.rows, imported.rejected)))
             },
         )
         .unwrap();
@@ -926,6 +926,78 @@ fn a_file_read_by_the_streaming_import_is_stored_as_by_the_exact_path() {
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
     assert_eq!(mode, "wal");
+}
+
+/// With `--skip-invalid`, the streaming import stores the valid rows of a file with invalid
+/// ones itself and gives the others with the exact path's reasons and row numbers (the files
+/// the fast path must not take are compared with the exact path above, these among them).
+#[test]
+fn the_streaming_import_skips_invalid_rows_itself() {
+    use mctrack::analysis::counts::Layout;
+    use mctrack::ingest::{self, stream, ImportOptions};
+    use mctrack::store::{ImportOutcome, Store};
+
+    let good = plain_export(3_000);
+    let text = good
+        .replacen("R00008,", "=1+2,", 1)
+        .replacen("2021-03-10", "2099-03-10", 1)
+        .replacen(
+            "R02000,p2000@example.org,P06",
+            "R02000,p2000@example.org,P99",
+            1,
+        );
+    let ws = TestWorkspace::new();
+    let csv = ws.write("plain.csv", &text);
+    let workspace = mctrack::workspace::Workspace::open(ws.path()).unwrap();
+    let survey = mctrack::workspace::load_survey(Some(&workspace), None).unwrap();
+    let layout = Layout::new(&survey.codebook);
+    let options = ImportOptions::default();
+    let opened = stream::open(&csv, &survey, &options, &layout)
+        .unwrap()
+        .expect("a plain export is for the fast path")
+        .for_import(true);
+    let mut store = Store::open(&ws.store()).unwrap();
+    let outcome = store
+        .import_streamed(
+            &opened.head,
+            &survey.codebook,
+            || ingest::sha256_file(&csv),
+            |first, encoder, counts, rows| {
+                let imported =
+                    stream::import_file(&opened, first, counts, 16_384, 2, encoder, rows)?;
+                Ok(imported.map(|imported| (imported.rows, imported.rejected)))
+            },
+        )
+        .unwrap();
+    let Some(ImportOutcome::Stored {
+        accepted, rejected, ..
+    }) = outcome
+    else {
+        panic!("not stored by the streaming import: {outcome:?}");
+    };
+    assert_eq!(accepted, 2_997);
+    let rows: Vec<usize> = rejected.iter().map(|r| r.source_row).collect();
+    let reasons: Vec<String> = rejected
+        .iter()
+        .flat_map(|r| r.reasons.iter().map(|p| format!("{}:{}", p.row, p.column)))
+        .collect();
+    // The header is row 1; blank lines do not count, and all-blank records (one every 500
+    // rows) do.
+    assert_eq!(rows, [10, 11, 2006], "{reasons:?}");
+    assert_eq!(
+        reasons,
+        ["10:response_id", "11:submitted_date", "2006:pilot_id"]
+    );
+    // From the command line, in small segments: the exact path's messages, rejects and store.
+    let files = [("plain.csv", text.as_str())];
+    assert_same_outcome(
+        &import_outcome(
+            &files,
+            &["plain.csv", "--skip-invalid", "--stream-segment", "8192"],
+        ),
+        &import_outcome(&files, &["plain.csv", "--skip-invalid"]),
+        "plain.csv --skip-invalid",
+    );
 }
 
 /// With another connection reading the store, the streaming import writes in WAL mode and

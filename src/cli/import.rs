@@ -373,7 +373,7 @@ fn import_streamed(
     let Some(opened) = ingest::stream::open(file, survey, options, &layout)? else {
         return Ok(None);
     };
-    let mut opened = opened.for_import();
+    let mut opened = opened.for_import(how.mode == Mode::SkipInvalid);
     // A file of a name imported before is most likely the same bytes again: its hash is taken
     // first, to skip it at once. Any other is hashed on a thread beside the reading.
     let seen = store.list_imports()?;
@@ -403,7 +403,7 @@ fn import_streamed(
                 )?;
                 Ok(imported.map(|imported| {
                     warnings = imported.warnings;
-                    imported.rows
+                    (imported.rows, imported.rejected)
                 }))
             },
         )

@@ -32,7 +32,8 @@ use crate::ingest::formats::Platform;
 use crate::ingest::mapping::{Answer, ColumnTarget, MetaField, ValueMap};
 use crate::ingest::split::{self, Record, SplitError, Splitter};
 use crate::ingest::{
-    parse_bytes, parse_meta, ImportOptions, ParsedFile, Problem, Response, MAX_FIELD_BYTES,
+    parse_bytes, parse_meta, ImportOptions, ParsedFile, Problem, RejectedRow, Response,
+    MAX_FIELD_BYTES,
 };
 
 /// How much of the file is read to find its header, layout and encoding, and how many of its
@@ -128,6 +129,9 @@ struct Chunk {
     rejected: usize,
     /// Rows accepted.
     accepted: usize,
+    /// For the import, each rejected row: its record in the chunk and its bytes, for the exact
+    /// path to say what is wrong with it.
+    rejected_records: Vec<(u64, Vec<u8>)>,
     /// Rows whose answers to a consent-gated module were discarded for want of consent.
     without_consent: usize,
     /// Records read, blank and rejected ones included: the rows of a chunk are numbered from
@@ -145,14 +149,22 @@ pub struct Opened<'a> {
     pub head: ParsedFile,
     plan: Plan<'a>,
     path: PathBuf,
+    options: ImportOptions,
+    /// The header record's bytes, its line end included.
+    header: Vec<u8>,
     data_start: u64,
     len: u64,
+    /// For the import: store the valid rows of a file with invalid ones, rather than leave
+    /// it to the exact path.
+    skip_invalid: bool,
 }
 
 impl Opened<'_> {
-    /// The file opened for `import_file`: numeric answers positioned by row, not by byte.
-    pub fn for_import(mut self) -> Self {
+    /// The file opened for `import_file`: numeric answers positioned by row, not by byte, and
+    /// with `skip_invalid`, rows with problems returned for the rejects file.
+    pub fn for_import(mut self, skip_invalid: bool) -> Self {
         self.plan.by_row = true;
+        self.skip_invalid = skip_invalid;
         self
     }
 }
@@ -282,8 +294,11 @@ pub fn open<'a>(
         head,
         plan,
         path: path.to_path_buf(),
+        options: options.clone(),
+        header: prefix[..data_start as usize].to_vec(),
         data_start,
         len,
+        skip_invalid: false,
     }))
 }
 
@@ -491,10 +506,8 @@ pub fn import_file<S: RowSink + Send>(
         // waits on for it.
         let stop_readers = StopOnDrop(&stop);
         let result = store_in_order(
-            plan,
-            path,
+            opened,
             (&starts, &ends),
-            data_start,
             &receive,
             make_sink,
             (counts, source, first_id),
@@ -529,18 +542,20 @@ type SegmentRead<S> = Result<Option<(Chunk, S)>>;
 /// a quoted field.
 #[allow(clippy::too_many_arguments)]
 fn store_in_order<S: RowSink>(
-    plan: &Plan,
-    path: &Path,
+    opened: &Opened,
     (starts, ends): (&[u64], &[u64]),
-    data_start: u64,
     receive: &std::sync::mpsc::Receiver<(usize, SegmentRead<S>)>,
     make_sink: &dyn Fn() -> S,
     (counts, source, first_id): (&mut Counts, u32, u64),
     store: &mut dyn FnMut(S, u64) -> Result<bool>,
     stored_upto: &AtomicUsize,
 ) -> Result<Option<Imported>> {
+    let (plan, path) = (&opened.plan, opened.path.as_path());
     let mut waiting: Vec<Option<SegmentRead<S>>> = (0..starts.len()).map(|_| None).collect();
-    let mut expected = data_start;
+    let mut expected = opened.data_start;
+    // Each rejected row: its number in the file (the header is row 1) and its bytes.
+    let mut rejected = Vec::new();
+    let mut rejected_bytes = 0;
     let mut records = 0u64;
     let mut rows = 0usize;
     let mut without_consent = 0;
@@ -571,7 +586,19 @@ fn store_in_order<S: RowSink>(
             return Ok(None);
         };
         if chunk.rejected > 0 {
-            return Ok(None);
+            rejected_bytes += chunk
+                .rejected_records
+                .iter()
+                .map(|(_, raw)| raw.len())
+                .sum::<usize>();
+            // Rejected rows are held whole, for the exact path to judge: past a limit the
+            // exact path reads the file, in batches.
+            if !opened.skip_invalid || rejected_bytes > MAX_REJECTED_BYTES {
+                return Ok(None);
+            }
+            for (record, raw) in std::mem::take(&mut chunk.rejected_records) {
+                rejected.push((records + record + 2, raw));
+            }
         }
         expected = chunk.stopped_at;
         without_consent += chunk.without_consent;
@@ -590,18 +617,59 @@ fn store_in_order<S: RowSink>(
     if rows == 0 || fingerprints.windows(2).any(|w| w[0] == w[1]) {
         return Ok(None);
     }
+    let Some(rejected) = rejected_rows(opened, &rejected) else {
+        return Ok(None);
+    };
     Ok(Some(Imported {
         rows,
         warnings: super::consent_warning(without_consent)
             .into_iter()
             .collect(),
+        rejected,
     }))
 }
 
-/// What the streaming import read: rows, and the warnings that needed every row.
+/// The most bytes of rejected rows the streaming import holds before leaving the file to the
+/// exact path.
+const MAX_REJECTED_BYTES: usize = 16 << 20;
+
+/// The rejected rows, numbered as in the file, with what the exact path finds wrong with
+/// them: it reads them again, under the file's header, as a file of their own. None if it
+/// does not reject each of them alone, as it would in the whole file (it then reads the file).
+fn rejected_rows(opened: &Opened, records: &[(u64, Vec<u8>)]) -> Option<Vec<RejectedRow>> {
+    if records.is_empty() {
+        return Some(Vec::new());
+    }
+    let mut text = opened.header.clone();
+    for (_, raw) in records {
+        text.extend_from_slice(raw);
+        text.push(b'\n');
+    }
+    let parsed = parse_bytes(&opened.path, &text, opened.plan.survey, &opened.options);
+    let alike = parsed.file_problems.is_empty()
+        && parsed.responses.is_empty()
+        && parsed.platform == Platform::Generic
+        && parsed.header_rows == 1
+        && parsed.rejected.len() == records.len();
+    if !alike {
+        return None;
+    }
+    let mut rows = parsed.rejected;
+    for (row, (number, _)) in rows.iter_mut().zip(records) {
+        row.source_row = *number as usize;
+        for reason in &mut row.reasons {
+            reason.row = *number as usize;
+        }
+    }
+    Some(rows)
+}
+
+/// What the streaming import read: rows stored, the warnings that needed every row, and the
+/// rows rejected (when invalid rows are skipped).
 pub struct Imported {
     pub rows: usize,
     pub warnings: Vec<String>,
+    pub rejected: Vec<RejectedRow>,
 }
 
 /// Whether two sorted lists have a value in common, in one pass over both.
@@ -1218,6 +1286,7 @@ fn read_chunk<S: RowSink>(
         data_rows: 0,
         rejected: 0,
         accepted: 0,
+        rejected_records: Vec::new(),
         without_consent: 0,
         records: 0,
         began_at: end,
@@ -1249,10 +1318,17 @@ fn read_chunk<S: RowSink>(
             chunk.stopped_at = offset;
             break;
         }
+        // A rejected row's bytes, kept for the import.
+        let mut rejected_raw = None;
         let plain = loop {
             let (data, at, eof) = splitter.window();
             match reader.plain_record(data, at, eof, &mut scratch, &mut chunk.pilots) {
-                Plain::Record { content, end } => break Some((raw_ok(&data[at..content]), end)),
+                Plain::Record { content, end } => {
+                    if plan.by_row && !(reader.ok && reader.pilot.is_some()) {
+                        rejected_raw = Some(data[at..content].to_vec());
+                    }
+                    break Some((raw_ok(&data[at..content]), end));
+                }
                 Plain::More => {
                     if let Err(e) = splitter.refill() {
                         return split_failed(path, e);
@@ -1289,15 +1365,26 @@ fn read_chunk<S: RowSink>(
             chunk.data_rows += 1;
             if len != width {
                 chunk.rejected += 1;
+                if plan.by_row {
+                    chunk
+                        .rejected_records
+                        .push((chunk.records - 1, record.raw().to_vec()));
+                }
                 continue;
             }
             reader.start_row();
             for (j, field) in record.iter().enumerate().take(width) {
                 reader.field(j, field, &mut chunk.pilots);
             }
+            if plan.by_row && !(reader.ok && reader.pilot.is_some()) {
+                rejected_raw = Some(record.raw().to_vec());
+            }
         }
         let Some((pilot, pilot_key)) = reader.pilot.filter(|_| reader.ok) else {
             chunk.rejected += 1;
+            if let Some(raw) = rejected_raw {
+                chunk.rejected_records.push((chunk.records - 1, raw));
+            }
             continue;
         };
         let (wave, role) = (reader.wave, reader.role);

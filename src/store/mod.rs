@@ -378,7 +378,8 @@ impl Store {
     /// nothing. `read` is given the response id of the first row (which positions numeric
     /// answers), a maker of the encoder of one segment's rows, the counts to fill, and the
     /// function that stores each segment's rows in file order (with the number
-    /// of data records before it), and gives the number of rows read; or None when the file
+    /// of data records before it), and gives the number of rows stored and the rows rejected
+    /// (when invalid rows are skipped); or None when the file
     /// turns out not to be for the fast path, and then nothing is stored and this gives None.
     /// `head` describes the file. Its hash may be left empty and given by `sha256` once the
     /// rows are read: it is then taken beside them, and the bytes are found to be stored
@@ -393,7 +394,7 @@ impl Store {
             &(dyn Fn() -> EncodedRows<'e> + Sync),
             &mut Counts,
             &mut dyn FnMut(EncodedRows<'e>, u64) -> Result<bool>,
-        ) -> Result<Option<usize>>,
+        ) -> Result<Option<(usize, Vec<RejectedRow>)>>,
     ) -> Result<Option<ImportOutcome>> {
         // With no other connection open, the blocks go straight into the database file, in
         // rollback-journal mode: in WAL mode they are written twice, into the WAL and then
@@ -427,7 +428,7 @@ impl Store {
             &(dyn Fn() -> EncodedRows<'e> + Sync),
             &mut Counts,
             &mut dyn FnMut(EncodedRows<'e>, u64) -> Result<bool>,
-        ) -> Result<Option<usize>>,
+        ) -> Result<Option<(usize, Vec<RejectedRow>)>>,
     ) -> Result<Option<ImportOutcome>> {
         let known = !head.sha256.is_empty();
         if let Some(existing) = self.find_import_by_hash(&head.sha256)?.filter(|_| known) {
@@ -497,7 +498,7 @@ impl Store {
             };
             read(first_id as u64, &encoder, &mut counts, &mut store_rows)?
         };
-        let Some(accepted) = accepted else {
+        let Some((accepted, rejected)) = accepted else {
             // Nothing was stored: the keys still hold for the exact path.
             self.stored_keys = Some((version, stored));
             return Ok(None);
@@ -515,14 +516,21 @@ impl Store {
             .map_err(err)?;
         }
         writer.finish(&tx).map_err(err)?;
-        end_import(&tx, import_id, &counts, codebook, (accepted, 0)).map_err(err)?;
+        end_import(
+            &tx,
+            import_id,
+            &counts,
+            codebook,
+            (accepted, rejected.len()),
+        )
+        .map_err(err)?;
         tx.commit().map_err(err)?;
         stored.add(import_id, writer.into_stored());
         self.stored_keys = Some((version, stored));
         Ok(Some(ImportOutcome::Stored {
             import_id,
             accepted,
-            rejected: Vec::new(),
+            rejected,
         }))
     }
 
