@@ -895,12 +895,13 @@ fn a_file_read_by_the_streaming_import_is_stored_as_by_the_exact_path() {
     let opened = stream::open(&csv, &survey, &options, &layout)
         .unwrap()
         .expect("a plain export is for the fast path")
-        .for_import(false);
+        .for_import();
     let mut store = Store::open(&ws.store()).unwrap();
     let outcome = store
         .import_streamed(
             &opened.head,
             &survey.codebook,
+            mctrack::store::Mode::SkipInvalid,
             || ingest::sha256_file(&csv),
             |first, encoder, counts, rows| {
                 let imported = stream::import_file(&opened, first, counts, 4096, 2, encoder, rows)?;
@@ -955,12 +956,13 @@ fn the_streaming_import_skips_invalid_rows_itself() {
     let opened = stream::open(&csv, &survey, &options, &layout)
         .unwrap()
         .expect("a plain export is for the fast path")
-        .for_import(true);
+        .for_import();
     let mut store = Store::open(&ws.store()).unwrap();
     let outcome = store
         .import_streamed(
             &opened.head,
             &survey.codebook,
+            mctrack::store::Mode::SkipInvalid,
             || ingest::sha256_file(&csv),
             |first, encoder, counts, rows| {
                 let imported =

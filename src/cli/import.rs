@@ -373,7 +373,7 @@ fn import_streamed(
     let Some(opened) = ingest::stream::open(file, survey, options, &layout)? else {
         return Ok(None);
     };
-    let mut opened = opened.for_import(how.mode == Mode::SkipInvalid);
+    let mut opened = opened.for_import();
     // A file of a name imported before is most likely the same bytes again: its hash is taken
     // first, to skip it at once. Any other is hashed on a thread beside the reading.
     let seen = store.list_imports()?;
@@ -396,6 +396,7 @@ fn import_streamed(
         store.import_streamed(
             &opened.head,
             &survey.codebook,
+            how.mode,
             sha256,
             |first, encoder, counts, rows| {
                 let imported = ingest::stream::import_file(

@@ -154,17 +154,13 @@ pub struct Opened<'a> {
     header: Vec<u8>,
     data_start: u64,
     len: u64,
-    /// For the import: store the valid rows of a file with invalid ones, rather than leave
-    /// it to the exact path.
-    skip_invalid: bool,
 }
 
 impl Opened<'_> {
-    /// The file opened for `import_file`: numeric answers positioned by row, not by byte, and
-    /// with `skip_invalid`, rows with problems returned for the rejects file.
-    pub fn for_import(mut self, skip_invalid: bool) -> Self {
+    /// The file opened for `import_file`: numeric answers positioned by row, not by byte,
+    /// and rows with problems kept for the exact path's reasons.
+    pub fn for_import(mut self) -> Self {
         self.plan.by_row = true;
-        self.skip_invalid = skip_invalid;
         self
     }
 }
@@ -298,7 +294,6 @@ pub fn open<'a>(
         header: prefix[..data_start as usize].to_vec(),
         data_start,
         len,
-        skip_invalid: false,
     }))
 }
 
@@ -593,7 +588,7 @@ fn store_in_order<S: RowSink>(
                 .sum::<usize>();
             // Rejected rows are held whole, for the exact path to judge: past a limit the
             // exact path reads the file, in batches.
-            if !opened.skip_invalid || rejected_bytes > MAX_REJECTED_BYTES {
+            if rejected_bytes > MAX_REJECTED_BYTES {
                 return Ok(None);
             }
             for (record, raw) in std::mem::take(&mut chunk.rejected_records) {
@@ -664,8 +659,8 @@ fn rejected_rows(opened: &Opened, records: &[(u64, Vec<u8>)]) -> Option<Vec<Reje
     Some(rows)
 }
 
-/// What the streaming import read: rows stored, the warnings that needed every row, and the
-/// rows rejected (when invalid rows are skipped).
+/// What the streaming import read: rows accepted, the warnings that needed every row, and
+/// the rows rejected, with the exact path's reasons.
 pub struct Imported {
     pub rows: usize,
     pub warnings: Vec<String>,

@@ -388,6 +388,7 @@ impl Store {
         &mut self,
         head: &ParsedFile,
         codebook: &Codebook,
+        mode: Mode,
         sha256: impl FnOnce() -> Result<String>,
         read: impl for<'e> FnOnce(
             u64,
@@ -409,7 +410,7 @@ impl Store {
         };
         let bulk = journal(&self.conn, "DELETE")
             && self.conn.execute_batch("PRAGMA synchronous = FULL").is_ok();
-        let outcome = self.import_streamed_in(head, codebook, sha256, read);
+        let outcome = self.import_streamed_in(head, codebook, mode, sha256, read);
         if bulk && journal(&self.conn, "WAL") {
             // Back to the setting every opening makes.
             let _ = self.conn.execute_batch("PRAGMA synchronous = NORMAL");
@@ -422,6 +423,7 @@ impl Store {
         &mut self,
         head: &ParsedFile,
         codebook: &Codebook,
+        mode: Mode,
         sha256: impl FnOnce() -> Result<String>,
         read: impl for<'e> FnOnce(
             u64,
@@ -514,6 +516,15 @@ impl Store {
                 params![sha256, import_id],
             )
             .map_err(err)?;
+        }
+        // A strict import refuses a file with invalid rows, with just their problems, as the
+        // exact path does (once the bytes are known not to be stored already).
+        if mode == Mode::Strict && !rejected.is_empty() {
+            drop(tx);
+            self.stored_keys = Some((version, stored));
+            return Ok(Some(ImportOutcome::Rejected {
+                problems: rejected.into_iter().flat_map(|r| r.reasons).collect(),
+            }));
         }
         writer.finish(&tx).map_err(err)?;
         end_import(
