@@ -858,6 +858,44 @@ fn plain_export(rows: usize) -> String {
     text
 }
 
+/// Imports `text` as `plain.csv` into the workspace's store by the streaming import alone, as
+/// `import` does (in bulk mode), in segments of `segment` bytes, skipping invalid rows: None
+/// when it would leave the file to the exact path.
+fn stream_into_store(
+    ws: &TestWorkspace,
+    text: &str,
+    segment: u64,
+) -> Option<mctrack::store::ImportOutcome> {
+    use mctrack::analysis::counts::Layout;
+    use mctrack::ingest::{self, stream, ImportOptions};
+    use mctrack::store::{Mode, Store};
+
+    let csv = ws.write("plain.csv", text);
+    let workspace = mctrack::workspace::Workspace::open(ws.path()).unwrap();
+    let survey = mctrack::workspace::load_survey(Some(&workspace), None).unwrap();
+    let layout = Layout::new(&survey.codebook);
+    let opened = stream::open(&csv, &survey, &ImportOptions::default(), &layout)
+        .unwrap()
+        .expect("a plain export is for the fast path")
+        .for_import();
+    let mut store = Store::open(&ws.store()).unwrap();
+    store
+        .bulk(|store| {
+            store.import_streamed(
+                &opened.head,
+                &survey.codebook,
+                Mode::SkipInvalid,
+                || ingest::sha256_file(&csv),
+                |first, encoder, counts, rows| {
+                    let imported =
+                        stream::import_file(&opened, first, counts, segment, 2, encoder, rows)?;
+                    Ok(imported.map(|imported| (imported.rows, imported.rejected)))
+                },
+            )
+        })
+        .unwrap()
+}
+
 /// The streaming import takes a plain export in segments of any size, including segments that
 /// start inside a quoted line break (read again from where the segment before stopped), and
 /// stores exactly what the exact path stores: the same blocks, keys, free text, counts,
@@ -865,9 +903,7 @@ fn plain_export(rows: usize) -> String {
 /// submission times than a segment keeps.
 #[test]
 fn a_file_read_by_the_streaming_import_is_stored_as_by_the_exact_path() {
-    use mctrack::analysis::counts::Layout;
-    use mctrack::ingest::{self, stream, ImportOptions};
-    use mctrack::store::{ImportOutcome, Store};
+    use mctrack::store::ImportOutcome;
 
     let text = plain_export(17_000);
     let files = [("plain.csv", text.as_str())];
@@ -887,28 +923,7 @@ fn a_file_read_by_the_streaming_import_is_stored_as_by_the_exact_path() {
     );
     // The comparison above holds only if the streaming import took the file: it does.
     let ws = TestWorkspace::new();
-    let csv = ws.write("plain.csv", &text);
-    let workspace = mctrack::workspace::Workspace::open(ws.path()).unwrap();
-    let survey = mctrack::workspace::load_survey(Some(&workspace), None).unwrap();
-    let layout = Layout::new(&survey.codebook);
-    let options = ImportOptions::default();
-    let opened = stream::open(&csv, &survey, &options, &layout)
-        .unwrap()
-        .expect("a plain export is for the fast path")
-        .for_import();
-    let mut store = Store::open(&ws.store()).unwrap();
-    let outcome = store
-        .import_streamed(
-            &opened.head,
-            &survey.codebook,
-            mctrack::store::Mode::SkipInvalid,
-            || ingest::sha256_file(&csv),
-            |first, encoder, counts, rows| {
-                let imported = stream::import_file(&opened, first, counts, 4096, 2, encoder, rows)?;
-                Ok(imported.map(|imported| (imported.rows, imported.rejected)))
-            },
-        )
-        .unwrap();
+    let outcome = stream_into_store(&ws, &text, 4096);
     assert!(
         matches!(
             outcome,
@@ -921,7 +936,6 @@ fn a_file_read_by_the_streaming_import_is_stored_as_by_the_exact_path() {
     );
     // It wrote in rollback-journal mode, no other connection having the store open, and left
     // the store in WAL mode.
-    drop(store);
     let conn = rusqlite::Connection::open(ws.store()).unwrap();
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
@@ -934,9 +948,7 @@ fn a_file_read_by_the_streaming_import_is_stored_as_by_the_exact_path() {
 /// the fast path must not take are compared with the exact path above, these among them).
 #[test]
 fn the_streaming_import_skips_invalid_rows_itself() {
-    use mctrack::analysis::counts::Layout;
-    use mctrack::ingest::{self, stream, ImportOptions};
-    use mctrack::store::{ImportOutcome, Store};
+    use mctrack::store::ImportOutcome;
 
     let good = plain_export(3_000);
     let text = good
@@ -948,29 +960,7 @@ fn the_streaming_import_skips_invalid_rows_itself() {
             1,
         );
     let ws = TestWorkspace::new();
-    let csv = ws.write("plain.csv", &text);
-    let workspace = mctrack::workspace::Workspace::open(ws.path()).unwrap();
-    let survey = mctrack::workspace::load_survey(Some(&workspace), None).unwrap();
-    let layout = Layout::new(&survey.codebook);
-    let options = ImportOptions::default();
-    let opened = stream::open(&csv, &survey, &options, &layout)
-        .unwrap()
-        .expect("a plain export is for the fast path")
-        .for_import();
-    let mut store = Store::open(&ws.store()).unwrap();
-    let outcome = store
-        .import_streamed(
-            &opened.head,
-            &survey.codebook,
-            mctrack::store::Mode::SkipInvalid,
-            || ingest::sha256_file(&csv),
-            |first, encoder, counts, rows| {
-                let imported =
-                    stream::import_file(&opened, first, counts, 16_384, 2, encoder, rows)?;
-                Ok(imported.map(|imported| (imported.rows, imported.rejected)))
-            },
-        )
-        .unwrap();
+    let outcome = stream_into_store(&ws, &text, 16_384);
     let Some(ImportOutcome::Stored {
         accepted, rejected, ..
     }) = outcome

@@ -393,21 +393,23 @@ fn import_streamed(
             Some(Ok(hashing)) => hashing.join().unwrap_or_else(|_| ingest::sha256_file(file)),
             _ => ingest::sha256_file(file),
         };
-        store.import_streamed(
-            &opened.head,
-            &survey.codebook,
-            how.mode,
-            sha256,
-            |first, encoder, counts, rows| {
-                let imported = ingest::stream::import_file(
-                    &opened, first, counts, segment, threads, encoder, rows,
-                )?;
-                Ok(imported.map(|imported| {
-                    warnings = imported.warnings;
-                    (imported.rows, imported.rejected)
-                }))
-            },
-        )
+        store.bulk(|store| {
+            store.import_streamed(
+                &opened.head,
+                &survey.codebook,
+                how.mode,
+                sha256,
+                |first, encoder, counts, rows| {
+                    let imported = ingest::stream::import_file(
+                        &opened, first, counts, segment, threads, encoder, rows,
+                    )?;
+                    Ok(imported.map(|imported| {
+                        warnings = imported.warnings;
+                        (imported.rows, imported.rejected)
+                    }))
+                },
+            )
+        })
     })?;
     opened.head.warnings.extend(warnings);
     Ok(outcome.map(|outcome| (opened.head, outcome)))

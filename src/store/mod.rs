@@ -350,28 +350,36 @@ impl Store {
             self.stored_keys = Some((version, stored));
             return Ok(ImportOutcome::Checked { accepted, rejected });
         }
-        if mode == Mode::Strict && !rejected.is_empty() {
-            tx.rollback().map_err(err)?;
-            return Ok(ImportOutcome::Rejected {
-                problems: rejected.into_iter().flat_map(|r| r.reasons).collect(),
-            });
+        let outcome = end_import(tx, mode, import_id, &counts, codebook, (accepted, rejected))
+            .map_err(err)?;
+        if matches!(outcome, ImportOutcome::Stored { .. }) {
+            stored.add(import_id, written);
         }
-        end_import(
-            &tx,
-            import_id,
-            &counts,
-            codebook,
-            (accepted, rejected.len()),
-        )
-        .map_err(err)?;
-        tx.commit().map_err(err)?;
-        stored.add(import_id, written);
         self.stored_keys = Some((version, stored));
-        Ok(ImportOutcome::Stored {
-            import_id,
-            accepted,
-            rejected,
-        })
+        Ok(outcome)
+    }
+
+    /// Runs `write` with the store in rollback-journal mode when no other connection has it
+    /// open, and in WAL mode again after (or, if another command opened it meanwhile, at its
+    /// next opening). For a large import: in WAL mode its blocks are written twice, into the
+    /// WAL and then into the database when it is checkpointed, which took a third of a
+    /// million-row import; in rollback-journal mode the new pages go straight into the
+    /// database file. Other commands wait for it, as for any writer.
+    pub fn bulk<T>(&mut self, write: impl FnOnce(&mut Store) -> T) -> T {
+        let journal = |conn: &Connection, mode: &str| {
+            conn.query_row(&format!("PRAGMA journal_mode = {mode}"), [], |r| {
+                r.get::<_, String>(0)
+            })
+            .is_ok_and(|now| now.eq_ignore_ascii_case(mode))
+        };
+        let bulk = journal(&self.conn, "DELETE")
+            && self.conn.execute_batch("PRAGMA synchronous = FULL").is_ok();
+        let written = write(self);
+        if bulk && journal(&self.conn, "WAL") {
+            // Back to the setting every opening makes.
+            let _ = self.conn.execute_batch("PRAGMA synchronous = NORMAL");
+        }
+        written
     }
 
     /// Imports a file read by the streaming import (`ingest::stream::import_file`), all or
@@ -385,41 +393,6 @@ impl Store {
     /// rows are read: it is then taken beside them, and the bytes are found to be stored
     /// already only at the end.
     pub fn import_streamed(
-        &mut self,
-        head: &ParsedFile,
-        codebook: &Codebook,
-        mode: Mode,
-        sha256: impl FnOnce() -> Result<String>,
-        read: impl for<'e> FnOnce(
-            u64,
-            &(dyn Fn() -> EncodedRows<'e> + Sync),
-            &mut Counts,
-            &mut dyn FnMut(EncodedRows<'e>, u64) -> Result<bool>,
-        ) -> Result<Option<(usize, Vec<RejectedRow>)>>,
-    ) -> Result<Option<ImportOutcome>> {
-        // With no other connection open, the blocks go straight into the database file, in
-        // rollback-journal mode: in WAL mode they are written twice, into the WAL and then
-        // into the database when it is checkpointed, which took a third of a million-row
-        // import. Other commands wait for it, as for any writer, and the store is in WAL mode
-        // again after it (or, if another command opened it meanwhile, at its next opening).
-        let journal = |conn: &Connection, mode: &str| {
-            conn.query_row(&format!("PRAGMA journal_mode = {mode}"), [], |r| {
-                r.get::<_, String>(0)
-            })
-            .is_ok_and(|now| now.eq_ignore_ascii_case(mode))
-        };
-        let bulk = journal(&self.conn, "DELETE")
-            && self.conn.execute_batch("PRAGMA synchronous = FULL").is_ok();
-        let outcome = self.import_streamed_in(head, codebook, mode, sha256, read);
-        if bulk && journal(&self.conn, "WAL") {
-            // Back to the setting every opening makes.
-            let _ = self.conn.execute_batch("PRAGMA synchronous = NORMAL");
-        }
-        outcome
-    }
-
-    /// `import_streamed` in whichever journal mode the store is in.
-    fn import_streamed_in(
         &mut self,
         head: &ParsedFile,
         codebook: &Codebook,
@@ -517,32 +490,16 @@ impl Store {
             )
             .map_err(err)?;
         }
-        // A strict import refuses a file with invalid rows, with just their problems, as the
-        // exact path does (once the bytes are known not to be stored already).
-        if mode == Mode::Strict && !rejected.is_empty() {
-            drop(tx);
-            self.stored_keys = Some((version, stored));
-            return Ok(Some(ImportOutcome::Rejected {
-                problems: rejected.into_iter().flat_map(|r| r.reasons).collect(),
-            }));
-        }
+        // Now that the bytes are known not to be stored already, a strict import with invalid
+        // rows is refused (`end_import`), as the exact path refuses it.
         writer.finish(&tx).map_err(err)?;
-        end_import(
-            &tx,
-            import_id,
-            &counts,
-            codebook,
-            (accepted, rejected.len()),
-        )
-        .map_err(err)?;
-        tx.commit().map_err(err)?;
-        stored.add(import_id, writer.into_stored());
+        let outcome = end_import(tx, mode, import_id, &counts, codebook, (accepted, rejected))
+            .map_err(err)?;
+        if matches!(outcome, ImportOutcome::Stored { .. }) {
+            stored.add(import_id, writer.into_stored());
+        }
         self.stored_keys = Some((version, stored));
-        Ok(Some(ImportOutcome::Stored {
-            import_id,
-            accepted,
-            rejected,
-        }))
+        Ok(Some(outcome))
     }
 
     /// The outcome for bytes another process imported while this one waited to write.
@@ -834,14 +791,23 @@ fn begin_import(
     Ok(import_id)
 }
 
-/// Records the end of an import: its counts, and how many rows were accepted and rejected.
+/// Ends an import: a strict one with invalid rows is refused with just their problems and
+/// rolled back; any other is committed with its counts and how many rows were accepted and
+/// rejected.
 fn end_import(
-    tx: &Connection,
+    tx: rusqlite::Transaction,
+    mode: Mode,
     import_id: i64,
     counts: &Counts,
     codebook: &Codebook,
-    (accepted, rejected): (usize, usize),
-) -> rusqlite::Result<()> {
+    (accepted, rejected): (usize, Vec<RejectedRow>),
+) -> rusqlite::Result<ImportOutcome> {
+    if mode == Mode::Strict && !rejected.is_empty() {
+        tx.rollback()?;
+        return Ok(ImportOutcome::Rejected {
+            problems: rejected.into_iter().flat_map(|r| r.reasons).collect(),
+        });
+    }
     let (pilots, cells) = counts::encode(counts);
     tx.execute(
         "INSERT INTO import_counts (import_id, layout, pilots, cells) VALUES (?1, ?2, ?3, ?4)",
@@ -849,9 +815,14 @@ fn end_import(
     )?;
     tx.execute(
         "UPDATE imports SET rows_accepted = ?1, rows_rejected = ?2 WHERE id = ?3",
-        params![accepted as i64, rejected as i64, import_id],
+        params![accepted as i64, rejected.len() as i64, import_id],
     )?;
-    Ok(())
+    tx.commit()?;
+    Ok(ImportOutcome::Stored {
+        import_id,
+        accepted,
+        rejected,
+    })
 }
 
 fn store_error(path: &Path, source: rusqlite::Error) -> Error {
