@@ -383,15 +383,15 @@ impl Store {
     }
 
     /// Imports a file read by the streaming import (`ingest::stream::import_file`), all or
-    /// nothing. `read` is given the response id of the first row (which positions numeric
-    /// answers), a maker of the encoder of one segment's rows, the counts to fill, and the
-    /// function that stores each segment's rows in file order (with the number
-    /// of data records before it), and gives the number of rows stored and the rows rejected
-    /// (when invalid rows are skipped); or None when the file
-    /// turns out not to be for the fast path, and then nothing is stored and this gives None.
-    /// `head` describes the file. Its hash may be left empty and given by `sha256` once the
-    /// rows are read: it is then taken beside them, and the bytes are found to be stored
-    /// already only at the end.
+    /// nothing, under `mode` (strict: a file with invalid rows is refused). `read` is given the
+    /// response id of the first row (which positions numeric answers), a maker of the encoder
+    /// of one segment's rows, the counts to fill, and the function that stores each segment's
+    /// rows in file order (with the number of data records before it); it gives the number of
+    /// rows accepted and the rows rejected, or None when the file turns out not to be for the
+    /// fast path, and then nothing is stored and this gives None. `head` describes the file.
+    /// Its hash may be left empty and given by `sha256` once the rows are read: it is then
+    /// taken beside them, and the bytes are found to be stored already only at the end.
+    /// `import` runs it inside `bulk`.
     pub fn import_streamed(
         &mut self,
         head: &ParsedFile,
