@@ -127,8 +127,6 @@ struct Chunk {
     fingerprints: Vec<u64>,
     data_rows: usize,
     rejected: usize,
-    /// Rows accepted.
-    accepted: usize,
     /// For the import, each rejected row: its record in the chunk and its bytes, for the exact
     /// path to say what is wrong with it.
     rejected_records: Vec<(u64, Vec<u8>)>,
@@ -295,6 +293,13 @@ pub fn open<'a>(
         data_start,
         len,
     }))
+}
+
+impl Chunk {
+    /// Rows accepted so far.
+    fn accepted(&self) -> usize {
+        self.data_rows - self.rejected
+    }
 }
 
 /// Counts `path` into `counts` as source `counts.present.len()`, in up to `threads` chunks;
@@ -598,7 +603,7 @@ fn store_in_order<S: RowSink>(
         expected = chunk.stopped_at;
         without_consent += chunk.without_consent;
         fingerprints.append(&mut chunk.fingerprints);
-        let (chunk_records, chunk_accepted) = (chunk.records, chunk.accepted);
+        let (chunk_records, chunk_accepted) = (chunk.records, chunk.accepted());
         merge_chunk(plan, counts, source, chunk, first_id + rows as u64);
         if !store(sink, records)? {
             return Ok(None);
@@ -1280,7 +1285,6 @@ fn read_chunk<S: RowSink>(
         fingerprints: Vec::with_capacity(fingerprints_expected(plan, end - start)),
         data_rows: 0,
         rejected: 0,
-        accepted: 0,
         rejected_records: Vec::new(),
         without_consent: 0,
         records: 0,
@@ -1383,6 +1387,13 @@ fn read_chunk<S: RowSink>(
             continue;
         };
         let (wave, role) = (reader.wave, reader.role);
+        // Numeric answers' order: this row's place among the chunk's accepted rows (it is
+        // the last of them), or its byte offset.
+        let position = if plan.by_row {
+            chunk.accepted() as u64 - 1
+        } else {
+            plan.base_position + offset
+        };
         chunk.fingerprints.push(fingerprint(
             pilot_key ^ wave as u64,
             &reader.id.unwrap_or_default().to_le_bytes(),
@@ -1428,11 +1439,7 @@ fn read_chunk<S: RowSink>(
                 (Slots::Numbers, c) => chunk.numbers.push((
                     cell,
                     q as u32,
-                    if plan.by_row {
-                        chunk.accepted as u64
-                    } else {
-                        plan.base_position + offset
-                    },
+                    position,
                     match c {
                         Code::Number(x) => x,
                         _ => f64::NAN,
@@ -1441,7 +1448,6 @@ fn read_chunk<S: RowSink>(
                 _ => {}
             }
         }
-        chunk.accepted += 1;
         sink.row(
             chunk.records - 1,
             &RowView {

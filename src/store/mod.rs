@@ -272,13 +272,7 @@ impl Store {
         let mut counts = Counts::new(codebook);
         let source = counts.add_source(parsed.questions_present(codebook.questions.len()));
         let mut duplicates = Vec::new();
-        let version: i64 = tx
-            .query_row("PRAGMA data_version", [], |r| r.get(0))
-            .map_err(err)?;
-        let mut stored = match self.stored_keys.take() {
-            Some((cached, keys)) if cached == version => keys,
-            _ => blocks::StoredKeys::read(&tx).map_err(err)?,
-        };
+        let (version, mut stored) = stored_keys(&tx, &mut self.stored_keys).map_err(err)?;
         let written = {
             let layout = RowLayout::read(&tx, codebook).map_err(err)?;
             let mut writer =
@@ -406,8 +400,10 @@ impl Store {
         ) -> Result<Option<(usize, Vec<RejectedRow>)>>,
     ) -> Result<Option<ImportOutcome>> {
         let known = !head.sha256.is_empty();
-        if let Some(existing) = self.find_import_by_hash(&head.sha256)?.filter(|_| known) {
-            return Ok(Some(ImportOutcome::AlreadyImported(existing)));
+        if known {
+            if let Some(existing) = self.find_import_by_hash(&head.sha256)? {
+                return Ok(Some(ImportOutcome::AlreadyImported(existing)));
+            }
         }
         let path = self.path.clone();
         let err = |e| store_error(&path, e);
@@ -422,13 +418,7 @@ impl Store {
         // Without its hash yet, the import is recorded under an empty one (which no finished
         // import has, and which this transaction replaces before it commits).
         let import_id = begin_import(&tx, head, codebook).map_err(err)?;
-        let version: i64 = tx
-            .query_row("PRAGMA data_version", [], |r| r.get(0))
-            .map_err(err)?;
-        let mut stored = match self.stored_keys.take() {
-            Some((cached, keys)) if cached == version => keys,
-            _ => blocks::StoredKeys::read(&tx).map_err(err)?,
-        };
+        let (version, mut stored) = stored_keys(&tx, &mut self.stored_keys).map_err(err)?;
         let layout = RowLayout::read(&tx, codebook).map_err(err)?;
         let first_id = blocks::next_response_id(&tx).map_err(err)?;
         let mut writer = blocks::BlockWriter::new(import_id, first_id);
@@ -746,6 +736,20 @@ impl Store {
 /// it can keep their buffers for later segments.
 fn one_lifetime<'e, F: FnMut(EncodedRows<'e>, u64) -> Result<bool>>(store_rows: F) -> F {
     store_rows
+}
+
+/// Every stored respondent's key, from `cache` while no other connection has written since
+/// (`PRAGMA data_version` unchanged), else read; with the version to cache them under again.
+fn stored_keys(
+    tx: &Connection,
+    cache: &mut Option<(i64, blocks::StoredKeys)>,
+) -> rusqlite::Result<(i64, blocks::StoredKeys)> {
+    let version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+    let keys = match cache.take() {
+        Some((cached, keys)) if cached == version => keys,
+        _ => blocks::StoredKeys::read(tx)?,
+    };
+    Ok((version, keys))
 }
 
 /// Whether another process imported the same bytes since this one checked; asked once the
