@@ -253,7 +253,7 @@ proptest! {
             (0u8..4, 0u8..9, 0u8..3, proptest::collection::vec(0u8..7, 3), 0u8..4, any::<bool>()),
             1..120,
         ),
-        threads in 1usize..6,
+        segment_bytes in 16u64..2000,
     ) {
         let dir = tempfile::tempdir().unwrap();
         let survey = bench_survey(dir.path());
@@ -272,9 +272,9 @@ proptest! {
         std::fs::write(&path, &text).unwrap();
         let options = ImportOptions::default();
         let mut whole = Counts::new(&survey.codebook);
-        let one = stream::count_file(&path, &survey, &options, &mut whole, 0, 1).unwrap().unwrap();
+        let one = stream::count_file(&path, &survey, &options, &mut whole, 0, 1, u64::MAX).unwrap().unwrap();
         let mut chunked = Counts::new(&survey.codebook);
-        let many = stream::count_file(&path, &survey, &options, &mut chunked, 0, threads).unwrap().unwrap();
+        let many = stream::count_file(&path, &survey, &options, &mut chunked, 0, 2, segment_bytes).unwrap().unwrap();
         prop_assert_eq!(one.rejected, many.rejected);
         prop_assert_eq!(by_meaning(&whole), by_meaning(&chunked));
         let (in_memory, rejected) = counted_in_memory(&path, &survey);
@@ -297,7 +297,7 @@ proptest! {
             ),
             1..60,
         ),
-        threads in 1usize..4,
+        segment_bytes in 8u64..600,
     ) {
         let dir = tempfile::tempdir().unwrap();
         let survey = bench_survey(dir.path());
@@ -314,7 +314,7 @@ proptest! {
         }
         let path = dir.path().join("data.csv");
         std::fs::write(&path, &text).unwrap();
-        if let Some(streamed) = counted_streamed(&path, &survey, threads) {
+        if let Some(streamed) = counted_streamed(&path, &survey, segment_bytes) {
             prop_assert_eq!(counted_in_memory(&path, &survey), streamed, "{:?}", text);
         }
     }
@@ -338,7 +338,7 @@ fn quotes_at_a_block_edge_are_read_as_in_memory() {
             let path = dir.path().join("data.csv");
             std::fs::write(&path, format!("{BENCH_HEADER}{record}")).unwrap();
             assert_eq!(
-                counted_streamed(&path, &survey, 1),
+                counted_streamed(&path, &survey, u64::MAX),
                 Some(counted_in_memory(&path, &survey)),
                 "{record:?}"
             );
@@ -347,7 +347,7 @@ fn quotes_at_a_block_edge_are_read_as_in_memory() {
 }
 
 /// A chunk counts rows in 16-bit counters and adds them up before one would overflow: one
-/// cell of 70,000 rows counts as in memory.
+/// cell of 70,000 rows, read by two threads in segments of 64 KiB, counts as in memory.
 #[test]
 fn a_cell_with_more_rows_than_a_16_bit_counter_holds_counts_as_in_memory() {
     let dir = tempfile::tempdir().unwrap();
@@ -358,7 +358,7 @@ fn a_cell_with_more_rows_than_a_16_bit_counter_holds_counts_as_in_memory() {
     }
     let path = dir.path().join("data.csv");
     std::fs::write(&path, &text).unwrap();
-    let (streamed, _) = counted_streamed(&path, &survey, 1).unwrap();
+    let (streamed, _) = counted_streamed(&path, &survey, 64 << 10).unwrap();
     assert_eq!(streamed[&("P01".to_string(), 0, 0)][0], 70_000);
     assert_eq!(counted_in_memory(&path, &survey).0, streamed);
 }
@@ -367,16 +367,18 @@ fn a_cell_with_more_rows_than_a_16_bit_counter_holds_counts_as_in_memory() {
 const BENCH_HEADER: &str =
     "respondent_id,pilot_id,wave,role,Q001,Q002,Q003,comment_1,comment_2,supports\n";
 
-/// The counts of `path` streamed in up to `threads` chunks, by meaning, and the rows left out;
-/// None when the file is not for the fast path or has a problem as a whole.
+/// The counts of `path` streamed on two threads in segments of about `segment_bytes`, by
+/// meaning, and the rows left out; None when the file is not for the fast path or has a
+/// problem as a whole.
 fn counted_streamed(
     path: &Path,
     survey: &mctrack::codebook::Survey,
-    threads: usize,
+    segment_bytes: u64,
 ) -> Option<(ByMeaning, usize)> {
     let mut counts = Counts::new(&survey.codebook);
     let options = ImportOptions::default();
-    let streamed = stream::count_file(path, survey, &options, &mut counts, 0, threads).unwrap()?;
+    let streamed =
+        stream::count_file(path, survey, &options, &mut counts, 0, 2, segment_bytes).unwrap()?;
     streamed
         .file_problems
         .is_empty()

@@ -124,7 +124,16 @@ fn count_files(
         let base = (i as u64) << 40;
         let small = std::fs::metadata(file).is_ok_and(|m| m.len() < ingest::stream::MIN_PARALLEL);
         let threads = if small { 1 } else { threads };
-        match ingest::stream::count_file(file, survey, options, &mut counts, base, threads)? {
+        let streamed = ingest::stream::count_file(
+            file,
+            survey,
+            options,
+            &mut counts,
+            base,
+            threads,
+            ingest::stream::SEGMENT_BYTES,
+        )?;
+        match streamed {
             Some(streamed) => check_file(
                 &streamed.display_name,
                 &streamed.file_problems,

@@ -347,12 +347,15 @@ fn unescape_field(
 
 /// Where one 64-byte block of CSV has commas, quotes and line ends (CR or LF): bit `i` of
 /// each mask for byte `i`. The streaming summary finds a record's fields from these masks,
-/// 64 bytes at a time, instead of testing each byte in turn.
+/// 64 bytes at a time, instead of testing each byte in turn. `unusual` marks NUL bytes and
+/// bytes outside ASCII, so that a record without any is known to be plain text without
+/// reading it again.
 #[derive(Debug, PartialEq)]
 pub struct Classes {
     pub comma: u64,
     pub quote: u64,
     pub line: u64,
+    pub unusual: u64,
 }
 
 /// The block's classes with SSE2, which every x86_64 processor has: sixteen bytes compared
@@ -367,23 +370,27 @@ pub fn classify(block: &[u8; 64]) -> Classes {
         comma: 0,
         quote: 0,
         line: 0,
+        unusual: 0,
     };
     for (k, lane) in block.chunks_exact(16).enumerate() {
         // SAFETY: SSE2 is part of the x86_64 baseline, so these instructions exist wherever
         // this is built; the unaligned load reads the 16 bytes of `lane`, which are in bounds.
-        let [comma, quote, line] = unsafe {
+        // A byte's top bit marks it outside ASCII.
+        let [comma, quote, line, unusual] = unsafe {
             let bytes = _mm_loadu_si128(lane.as_ptr().cast());
             let eq = |b: u8| _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b as i8));
             [
                 _mm_movemask_epi8(eq(b',')),
                 _mm_movemask_epi8(eq(b'"')),
                 _mm_movemask_epi8(_mm_or_si128(eq(b'\n'), eq(b'\r'))),
+                _mm_movemask_epi8(_mm_or_si128(eq(0), bytes)),
             ]
         };
         let at = 16 * k;
         classes.comma |= u64::from(comma as u16) << at;
         classes.quote |= u64::from(quote as u16) << at;
         classes.line |= u64::from(line as u16) << at;
+        classes.unusual |= u64::from(unusual as u16) << at;
     }
     classes
 }
@@ -396,11 +403,13 @@ pub fn classify_bytes(block: &[u8; 64]) -> Classes {
         comma: 0,
         quote: 0,
         line: 0,
+        unusual: 0,
     };
     for (i, &b) in block.iter().enumerate() {
         classes.comma |= u64::from(b == b',') << i;
         classes.quote |= u64::from(b == b'"') << i;
         classes.line |= u64::from(matches!(b, b'\n' | b'\r')) << i;
+        classes.unusual |= u64::from(b == 0 || !b.is_ascii()) << i;
     }
     classes
 }
@@ -429,7 +438,7 @@ mod tests {
         #[test]
         fn the_sse2_classes_are_the_bytewise_ones(
             bytes in proptest::collection::vec(
-                prop_oneof![Just(b','), Just(b'"'), Just(b'\r'), Just(b'\n'), any::<u8>()],
+                prop_oneof![Just(b','), Just(b'"'), Just(b'\r'), Just(b'\n'), Just(0), any::<u8>()],
                 64,
             ),
         ) {

@@ -79,8 +79,13 @@ enum Action {
 const INVALID_LEVEL: u8 = u8::MAX;
 /// A one-byte or empty level cell not yet met in its column.
 const UNSEEN_LEVEL: u8 = u8::MAX - 1;
-/// Slots per column in `Reader::short_levels`: one per byte value, and one for the empty cell.
-const SHORT_SLOTS: usize = 257;
+/// Slots per column in `Reader::short_levels`: one per byte value. The empty cell has the
+/// comma's slot: in a plain record the byte where an empty field starts is the comma that ends
+/// it, so a rating cell is looked up by its first byte, empty or not, without a branch; a
+/// one-byte field holding a comma (quoted) is looked up in `level_caches` instead.
+const SHORT_SLOTS: usize = 256;
+/// `Plan::column_levels` of a column that is not a level question's.
+const NOT_LEVELS: u32 = u32::MAX;
 
 /// One cell understood, without allocating.
 #[derive(Clone, Copy, PartialEq)]
@@ -96,6 +101,9 @@ enum Code {
 struct Plan<'a> {
     survey: &'a Survey,
     actions: Vec<Action>,
+    /// Each column's level question (`Action::Levels`), `NOT_LEVELS` for other columns: what
+    /// `Reader::rating_run` reads, smaller than an `Action`.
+    column_levels: Vec<u32>,
     value_maps: Vec<ValueMap>,
     layout: Layout,
     /// Every level question with its first counter (the missing slot), and the others.
@@ -263,9 +271,17 @@ pub fn open<'a>(
             .collect();
         gates.push((gate.question, gated));
     }
+    let column_levels = actions
+        .iter()
+        .map(|action| match action {
+            Action::Levels(q) => *q as u32,
+            _ => NOT_LEVELS,
+        })
+        .collect();
     let plan = Plan {
         survey,
         actions,
+        column_levels,
         value_maps: codebook
             .questions
             .iter()
@@ -302,8 +318,9 @@ impl Chunk {
     }
 }
 
-/// Counts `path` into `counts` as source `counts.present.len()`, in up to `threads` chunks;
-/// None when the file is not for the fast path (see the module notes), with `counts` unchanged.
+/// Counts `path` into `counts` as source `counts.present.len()` on up to `threads` threads,
+/// in segments of about `segment_bytes`; None when the file is not for the fast path (see the
+/// module notes), with `counts` unchanged.
 pub fn count_file(
     path: &Path,
     survey: &Survey,
@@ -311,6 +328,7 @@ pub fn count_file(
     counts: &mut Counts,
     base_position: u64,
     threads: usize,
+    segment_bytes: u64,
 ) -> Result<Option<Streamed>> {
     let Some(mut opened) = open(path, survey, options, &counts.layout)? else {
         return Ok(None);
@@ -325,23 +343,25 @@ pub fn count_file(
     } = &opened;
     let (data_start, len) = (*data_start, *len);
     let threads = threads.max(1);
+    let segments = if threads == 1 {
+        1
+    } else {
+        (len - data_start).div_ceil(segment_bytes.max(1))
+    };
     let mut starts = vec![data_start];
-    for i in 1..threads as u64 {
-        let guess = data_start + (len - data_start) * i / threads as u64;
+    for i in 1..segments {
+        let guess = data_start + (len - data_start) * i / segments;
         if let Some(at) = next_line_start(path, guess)? {
             if at > *starts.last().unwrap_or(&data_start) && at < len {
                 starts.push(at);
             }
         }
     }
-    let mut chunks = count_chunks(path, plan, &starts, len)?;
-    let split_held = chunks
-        .as_ref()
-        .is_some_and(|c| c.windows(2).all(|w| w[0].stopped_at == w[1].began_at));
-    if !split_held {
-        chunks = count_chunks(path, plan, &[data_start], len)?;
-    }
-    let Some(chunks) = chunks else {
+    let counted = match count_segments(path, plan, &starts, len, threads)? {
+        Some((_, false)) => count_segments(path, plan, &[data_start], len, 1)?,
+        counted => counted,
+    };
+    let Some((chunks, _)) = counted else {
         return Ok(None);
     };
     let repeated = chunks.iter().enumerate().any(|(i, chunk)| {
@@ -404,8 +424,9 @@ fn merge_chunk(plan: &Plan, counts: &mut Counts, source: u32, chunk: Chunk, posi
     }
 }
 
-/// Segments of about this many bytes are read in turn by each thread of the streaming import,
-/// so that the rows are stored in file order while only a few segments are held at once.
+/// Segments of about this many bytes are read in turn by each thread: for the streaming
+/// import, so that the rows are stored in file order while only a few segments are held at
+/// once; for the summary, so that the threads finish together.
 pub const SEGMENT_BYTES: u64 = 4 << 20;
 
 /// Reads an opened file for the import, a segment at a time on `threads` threads, counting
@@ -704,15 +725,48 @@ fn next_line_start(path: &Path, from: u64) -> Result<Option<u64>> {
     }
 }
 
-/// Counts the chunks beginning at `starts` (the last ends at `len`) on one thread each; None
-/// when any chunk met a field that is not UTF-8.
-fn count_chunks(path: &Path, plan: &Plan, starts: &[u64], len: u64) -> Result<Option<Vec<Chunk>>> {
+/// A segment read: its index, where its first record began and the first record past it.
+type SegmentSpan = (usize, u64, u64);
+
+/// Counts the segments beginning at `starts` (the last ends at `len`) on up to `threads`
+/// threads, each taking the next segment in turn into a chunk of its own, so that the threads
+/// finish together however their shares of the file read; a chunk's fingerprints are sorted.
+/// With the chunks, whether each segment began exactly where the one before it stopped (a
+/// guessed start inside a quoted line break does not); None when a segment is not for the
+/// fast path.
+fn count_segments(
+    path: &Path,
+    plan: &Plan,
+    starts: &[u64],
+    len: u64,
+    threads: usize,
+) -> Result<Option<(Vec<Chunk>, bool)>> {
     let ends: Vec<u64> = starts[1..].iter().copied().chain([len]).collect();
-    let results: Vec<Result<Option<Chunk>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = starts
-            .iter()
-            .zip(&ends)
-            .map(|(&start, &end)| scope.spawn(move || read_chunk(path, plan, start, end, &mut ())))
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let share = (len - starts[0]) / threads as u64;
+    // Each thread's chunk, and where each segment it read began and stopped.
+    let count = || -> Result<Option<(Chunk, Vec<SegmentSpan>)>> {
+        let mut chunk = Chunk::new(plan, share);
+        let mut spans = Vec::new();
+        while !stop.load(Ordering::Relaxed) {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some((&start, &end)) = starts.get(i).zip(ends.get(i)) else {
+                break;
+            };
+            let read = read_segment(path, plan, start, end, &mut chunk, &mut ());
+            if !matches!(read, Ok(true)) {
+                stop.store(true, Ordering::Relaxed);
+                return read.map(|_| None);
+            }
+            spans.push((i, chunk.began_at, chunk.stopped_at));
+        }
+        chunk.fingerprints.sort_unstable();
+        Ok(Some((chunk, spans)))
+    };
+    let results: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads.min(starts.len()))
+            .map(|_| scope.spawn(count))
             .collect();
         handles
             .into_iter()
@@ -723,13 +777,18 @@ fn count_chunks(path: &Path, plan: &Plan, starts: &[u64], len: u64) -> Result<Op
             .collect()
     });
     let mut chunks = Vec::with_capacity(results.len());
+    let mut spans = vec![(0, 0); starts.len()];
     for result in results {
-        match result? {
-            Some(chunk) => chunks.push(chunk),
-            None => return Ok(None),
+        let Some((chunk, read)) = result? else {
+            return Ok(None);
+        };
+        for (i, began_at, stopped_at) in read {
+            spans[i] = (began_at, stopped_at);
         }
+        chunks.push(chunk);
     }
-    Ok(Some(chunks))
+    let split_held = spans.windows(2).all(|w| w[0].1 == w[1].0);
+    Ok(Some((chunks, split_held)))
 }
 
 /// A cache of one column's distinct raw values and what they mean. Most cells are one byte
@@ -835,11 +894,11 @@ fn sketch(raw: &[u8]) -> u128 {
 }
 
 /// A read error stops the summary; a record too long for the splitter sends the file to the
-/// in-memory path, which says what is wrong with it.
-fn split_failed(path: &Path, e: SplitError) -> Result<Option<Chunk>> {
+/// in-memory path (false), which says what is wrong with it.
+fn split_failed(path: &Path, e: SplitError) -> Result<bool> {
     match e {
         SplitError::Io(e) => Err(Error::io(path, e)),
-        SplitError::TooLong => Ok(None),
+        SplitError::TooLong => Ok(false),
     }
 }
 
@@ -1024,6 +1083,8 @@ impl<'a> Reader<'a> {
         let mut inside = 0u64;
         let mut edge_before = 1u64;
         let mut block_at = at;
+        // NUL and non-ASCII bytes met in the record's blocks so far.
+        let mut unusual = 0u64;
         loop {
             let rest = data.get(block_at..).unwrap_or_default();
             let mut padded = [0u8; 64];
@@ -1036,6 +1097,7 @@ impl<'a> Reader<'a> {
             };
             let classes = split::classify(block);
             let quote = classes.quote & valid;
+            let unusual_here = classes.unusual & valid;
             let edges = (classes.comma | classes.line | quote) & valid;
             let in_quotes = if quote == 0 {
                 inside
@@ -1055,29 +1117,10 @@ impl<'a> Reader<'a> {
                 }
             }
             let mut ends = (classes.comma | classes.line) & valid & !in_quotes;
+            let line_from = (classes.line & valid & !in_quotes).trailing_zeros();
             while ends != 0 {
-                // A run of rating cells already met, in a loop that calls nothing, so that
-                // the tables stay in registers; it leaves the record's end to the loop below.
-                let (short_levels, levels) = (&self.short_levels, &mut self.levels);
-                while ends != 0 && column != last {
-                    let bit = ends.trailing_zeros();
-                    let end = block_at + bit as usize;
-                    let Action::Levels(q) = self.plan.actions[column] else {
-                        break;
-                    };
-                    let Some(at) = short_slot(column, &data[field_start..end]) else {
-                        break;
-                    };
-                    let level = short_levels[at];
-                    if level == UNSEEN_LEVEL || classes.line >> bit & 1 == 1 {
-                        break;
-                    }
-                    self.ok &= level != INVALID_LEVEL;
-                    levels[q] = level;
-                    ends &= ends - 1;
-                    column += 1;
-                    field_start = end + 1;
-                }
+                (ends, column, field_start) =
+                    self.rating_run(data, block_at, ends, line_from, column, field_start);
                 if ends == 0 {
                     break;
                 }
@@ -1092,6 +1135,7 @@ impl<'a> Reader<'a> {
                     return Plain::Record {
                         content: end,
                         end: end + 1,
+                        plain_text: (unusual | unusual_here & ((1 << bit) - 1)) == 0,
                     };
                 }
                 if column == last {
@@ -1119,12 +1163,52 @@ impl<'a> Reader<'a> {
                 return Plain::Record {
                     content: data.len(),
                     end: data.len(),
+                    plain_text: (unusual | unusual_here) == 0,
                 };
             }
+            unusual |= unusual_here;
             inside = ((in_quotes as i64) >> 63) as u64;
             edge_before = edges >> 63;
             block_at += 64;
         }
+    }
+
+    /// Reads the run of rating cells already met that starts at column `column`, whose field
+    /// starts at `field_start`, from the block at `block_at` with field ends `ends` (the first
+    /// line end at bit `line_from`): the fields of most of a survey export's row. It stops
+    /// before the row's last column, a line end, another kind of column, a longer cell, or one
+    /// not yet met or invalid, and gives the ends, column and field start that remain, for
+    /// `cell` to read. It calls nothing and writes only `levels`, so that its tables stay in
+    /// registers.
+    fn rating_run(
+        &mut self,
+        data: &[u8],
+        block_at: usize,
+        mut ends: u64,
+        line_from: u32,
+        mut column: usize,
+        mut field_start: usize,
+    ) -> (u64, usize, usize) {
+        let last = self.plan.actions.len() - 1;
+        let (questions, short_levels) = (&self.plan.column_levels[..], &self.short_levels[..]);
+        let levels = &mut self.levels[..];
+        while ends != 0 && column != last {
+            let bit = ends.trailing_zeros();
+            let end = block_at + bit as usize;
+            let q = questions[column];
+            if bit >= line_from || q == NOT_LEVELS || end - field_start > 1 {
+                break;
+            }
+            let level = short_levels[column * SHORT_SLOTS + usize::from(data[field_start])];
+            if level >= UNSEEN_LEVEL {
+                break;
+            }
+            levels[q as usize] = level;
+            ends &= ends - 1;
+            column += 1;
+            field_start = end + 1;
+        }
+        (ends, column, field_start)
     }
 
     /// Reads column `j`'s field as it stands in a plain record, quotes included; free text not
@@ -1148,7 +1232,8 @@ impl<'a> Reader<'a> {
 /// Where an empty or one-byte cell of column `j` has its level in `Reader::short_levels`.
 fn short_slot(j: usize, field: &[u8]) -> Option<usize> {
     let slot = match field {
-        [] => 256,
+        [] => usize::from(b','),
+        [b',', ..] => return None,
         [b] => usize::from(*b),
         _ => return None,
     };
@@ -1157,8 +1242,13 @@ fn short_slot(j: usize, field: &[u8]) -> Option<usize> {
 
 /// How `Reader::plain_record` ended.
 enum Plain {
-    /// A record whose cells end at `content` and whose line ends at `end`.
-    Record { content: usize, end: usize },
+    /// A record whose cells end at `content` and whose line ends at `end`; `plain_text` when
+    /// its bytes are all ASCII and none is NUL.
+    Record {
+        content: usize,
+        end: usize,
+        plain_text: bool,
+    },
     /// The buffer ends inside the record.
     More,
     /// Not a plain record: the splitter and the general checks read it.
@@ -1260,8 +1350,8 @@ fn kept_str(bytes: &[u8]) -> &str {
     std::str::from_utf8(bytes).unwrap_or_default()
 }
 
-/// Counts the records that start in `start..end`, reading past `end` to finish the last, and
-/// gives each accepted row to `sink`.
+/// Counts the records that start in `start..end` into a chunk of their own, reading past
+/// `end` to finish the last, and gives each accepted row to `sink`.
 fn read_chunk<S: RowSink>(
     path: &Path,
     plan: &Plan,
@@ -1269,6 +1359,46 @@ fn read_chunk<S: RowSink>(
     end: u64,
     sink: &mut S,
 ) -> Result<Option<Chunk>> {
+    let mut chunk = Chunk::new(plan, end - start);
+    if !read_segment(path, plan, start, end, &mut chunk, sink)? {
+        return Ok(None);
+    }
+    chunk.fingerprints.sort_unstable();
+    Ok(Some(chunk))
+}
+
+impl Chunk {
+    /// An empty chunk, its list of fingerprints sized for `bytes` of the file.
+    fn new(plan: &Plan, bytes: u64) -> Chunk {
+        Chunk {
+            pilots: Vec::new(),
+            counters: Vec::new(),
+            overflow: Vec::new(),
+            numbers: Vec::new(),
+            fingerprints: Vec::with_capacity(fingerprints_expected(plan, bytes)),
+            data_rows: 0,
+            rejected: 0,
+            rejected_records: Vec::new(),
+            without_consent: 0,
+            records: 0,
+            began_at: u64::MAX,
+            stopped_at: u64::MAX,
+        }
+    }
+}
+
+/// Adds the records that start in `start..end` to `chunk`, reading past `end` to finish the
+/// last, and gives each accepted row to `sink`; `chunk.began_at` and `chunk.stopped_at` are
+/// set for this segment, and its fingerprints left unsorted. False when the file is not for
+/// the fast path (a field that is not UTF-8 or holds a NUL byte, or a record too long).
+fn read_segment<S: RowSink>(
+    path: &Path,
+    plan: &Plan,
+    start: u64,
+    end: u64,
+    chunk: &mut Chunk,
+    sink: &mut S,
+) -> Result<bool> {
     let codebook = &plan.survey.codebook;
     let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
     file.seek(SeekFrom::Start(start))
@@ -1277,20 +1407,7 @@ fn read_chunk<S: RowSink>(
     let width = plan.actions.len();
     let stride = plan.layout.width;
     let (waves, roles) = (codebook.waves.len(), codebook.roles.len());
-    let mut chunk = Chunk {
-        pilots: Vec::new(),
-        counters: Vec::new(),
-        overflow: Vec::new(),
-        numbers: Vec::new(),
-        fingerprints: Vec::with_capacity(fingerprints_expected(plan, end - start)),
-        data_rows: 0,
-        rejected: 0,
-        rejected_records: Vec::new(),
-        without_consent: 0,
-        records: 0,
-        began_at: end,
-        stopped_at: end,
-    };
+    (chunk.began_at, chunk.stopped_at) = (end, end);
     // Fields are split at ASCII bytes, so they are all UTF-8 exactly when the record is. A
     // record over the field limit may hold a field the in-memory path refuses, and one with a
     // NUL byte a file it refuses as binary.
@@ -1322,11 +1439,21 @@ fn read_chunk<S: RowSink>(
         let plain = loop {
             let (data, at, eof) = splitter.window();
             match reader.plain_record(data, at, eof, &mut scratch, &mut chunk.pilots) {
-                Plain::Record { content, end } => {
+                Plain::Record {
+                    content,
+                    end,
+                    plain_text,
+                } => {
                     if plan.by_row && !(reader.ok && reader.pilot.is_some()) {
                         rejected_raw = Some(data[at..content].to_vec());
                     }
-                    break Some((raw_ok(&data[at..content]), end));
+                    let raw = &data[at..content];
+                    let ok = if plain_text {
+                        raw.len() <= MAX_FIELD_BYTES
+                    } else {
+                        raw_ok(raw)
+                    };
+                    break Some((ok, end));
                 }
                 Plain::More => {
                     if let Err(e) = splitter.refill() {
@@ -1338,7 +1465,7 @@ fn read_chunk<S: RowSink>(
         };
         if let Some((raw_ok, end)) = plain {
             if !raw_ok {
-                return Ok(None);
+                return Ok(false);
             }
             splitter.consume(end);
             chunk.records += 1;
@@ -1350,7 +1477,7 @@ fn read_chunk<S: RowSink>(
                 Err(e) => return split_failed(path, e),
             };
             if !raw_ok(record.raw()) {
-                return Ok(None);
+                return Ok(false);
             }
             chunk.records += 1;
             let mut len = record.len();
@@ -1456,8 +1583,7 @@ fn read_chunk<S: RowSink>(
             },
         );
     }
-    chunk.fingerprints.sort_unstable();
-    Ok(Some(chunk))
+    Ok(true)
 }
 
 /// How many records `bytes` of the file should hold, with a quarter more for shorter records;
