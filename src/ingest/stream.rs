@@ -748,13 +748,14 @@ fn count_segments(
     // Each thread's chunk, and where each segment it read began and stopped.
     let count = || -> Result<Option<(Chunk, Vec<SegmentSpan>)>> {
         let mut chunk = Chunk::new(plan, share);
+        let mut reader = Reader::new(plan, false);
         let mut spans = Vec::new();
         while !stop.load(Ordering::Relaxed) {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some((&start, &end)) = starts.get(i).zip(ends.get(i)) else {
                 break;
             };
-            let read = read_segment(path, plan, start, end, &mut chunk, &mut ());
+            let read = read_segment(path, start, end, &mut chunk, &mut reader, &mut ());
             if !matches!(read, Ok(true)) {
                 stop.store(true, Ordering::Relaxed);
                 return read.map(|_| None);
@@ -1360,7 +1361,8 @@ fn read_chunk<S: RowSink>(
     sink: &mut S,
 ) -> Result<Option<Chunk>> {
     let mut chunk = Chunk::new(plan, end - start);
-    if !read_segment(path, plan, start, end, &mut chunk, sink)? {
+    let mut reader = Reader::new(plan, S::KEEPS_TEXT);
+    if !read_segment(path, start, end, &mut chunk, &mut reader, sink)? {
         return Ok(None);
     }
     chunk.fingerprints.sort_unstable();
@@ -1389,16 +1391,18 @@ impl Chunk {
 
 /// Adds the records that start in `start..end` to `chunk`, reading past `end` to finish the
 /// last, and gives each accepted row to `sink`; `chunk.began_at` and `chunk.stopped_at` are
-/// set for this segment, and its fingerprints left unsorted. False when the file is not for
-/// the fast path (a field that is not UTF-8 or holds a NUL byte, or a record too long).
+/// set for this segment, and its fingerprints left unsorted. `reader` may have read other
+/// segments: it keeps the values it has met. False when the file is not for the fast path (a
+/// field that is not UTF-8 or holds a NUL byte, or a record too long).
 fn read_segment<S: RowSink>(
     path: &Path,
-    plan: &Plan,
     start: u64,
     end: u64,
     chunk: &mut Chunk,
+    reader: &mut Reader,
     sink: &mut S,
 ) -> Result<bool> {
+    let plan = reader.plan;
     let codebook = &plan.survey.codebook;
     let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
     file.seek(SeekFrom::Start(start))
@@ -1416,7 +1420,6 @@ fn read_segment<S: RowSink>(
             && (raw.is_ascii() || std::str::from_utf8(raw).is_ok())
             && memchr::memchr(0, raw).is_none()
     };
-    let mut reader = Reader::new(plan, S::KEEPS_TEXT);
     let mut record = Record::default();
     let mut scratch = Vec::new();
     let mut first = true;
@@ -1578,7 +1581,7 @@ fn read_segment<S: RowSink>(
         sink.row(
             chunk.records - 1,
             &RowView {
-                reader: &reader,
+                reader,
                 pilots: &chunk.pilots,
             },
         );
