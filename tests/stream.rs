@@ -320,6 +320,41 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// Runs of nine rating columns, which the fast path reads four cells at a time where the
+    /// masks show four one-byte cells: blank, invalid, quoted and longer cells anywhere in
+    /// them, first met anywhere, and rows starting anywhere in a 64-byte block.
+    #[test]
+    fn runs_of_rating_cells_count_as_in_memory(
+        rows in proptest::collection::vec(
+            (0usize..40, proptest::collection::vec(0usize..12, 9)),
+            1..80,
+        ),
+        segment_bytes in 64u64..4000,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("codebook.toml");
+        std::fs::write(&path, mctrack::sample::wide::codebook_text(9)).unwrap();
+        let survey = mctrack::workspace::load_survey(None, Some(&path)).unwrap();
+        let cells = ["", "1", "2", "3", "4", "5", "x", "45", " 4", "\"4\"", "4 ", "0"];
+        let items: Vec<String> = (1..=9).map(|i| format!("Q{i:03}")).collect();
+        let mut text = format!(
+            "respondent_id,pilot_id,wave,role,{},comment_1,comment_2,supports\n",
+            items.join(",")
+        );
+        for (i, (pad, row)) in rows.iter().enumerate() {
+            let row: Vec<&str> = row.iter().map(|&c| cells[c]).collect();
+            let id = format!("R{i}{}", "x".repeat(*pad));
+            text.push_str(&format!("{id},P01,w2,learner,{},,,\n", row.join(",")));
+        }
+        let path = dir.path().join("data.csv");
+        std::fs::write(&path, &text).unwrap();
+        let streamed = counted_streamed(&path, &survey, segment_bytes);
+        prop_assert_eq!(streamed, Some(counted_in_memory(&path, &survey)), "{:?}", text);
+    }
+}
+
 /// The fast path reads 64 bytes at a time from each record's start: a quote on either side
 /// of a block's edge, and a file ending inside quotes at one, are read as in memory.
 #[test]
