@@ -110,7 +110,7 @@ struct Plan<'a> {
     value_maps: Vec<ValueMap>,
     layout: Layout,
     /// Every level question with its first counter (the missing slot), and the others.
-    level_slots: Vec<(usize, usize)>,
+    level_slots: Vec<(u32, u32)>,
     other_questions: Vec<usize>,
     /// Each consent question and the questions it gates.
     gates: Vec<(usize, Vec<usize>)>,
@@ -257,13 +257,16 @@ pub fn open<'a>(
     let mut other_questions = Vec::new();
     for (q, slots) in layout.slots.iter().enumerate() {
         match slots {
-            Slots::Levels { at, .. } => level_slots.push((q, *at)),
+            Slots::Levels { at, .. } => level_slots.push((q as u32, *at as u32)),
             _ => other_questions.push(q),
         }
     }
     let mut gates = Vec::new();
     for gate in &codebook.consent_gates {
-        if !level_slots.iter().any(|(q, _)| *q == gate.question) {
+        if !level_slots
+            .iter()
+            .any(|(q, _)| *q as usize == gate.question)
+        {
             return Ok(None);
         }
         let gated = (0..codebook.questions.len())
@@ -1011,7 +1014,11 @@ impl<'a> Reader<'a> {
 
     fn start_row(&mut self) {
         self.levels.fill(0);
-        self.codes.fill(Code::Missing);
+        // Only questions that are not levels are given codes (a consent gate clears others'
+        // to `Missing`, as they start): a row's other codes need no clearing.
+        for &q in &self.plan.other_questions {
+            self.codes[q] = Code::Missing;
+        }
         self.id = None;
         self.dated = NO_DATES;
         if self.keep_text {
@@ -1622,8 +1629,9 @@ fn read_segment<S: RowSink>(
             }
         }
         counters[0] += 1;
+        let levels: &[u8] = levels;
         for &(q, at) in &plan.level_slots {
-            counters[at + levels[q] as usize] += 1;
+            counters[at as usize + usize::from(levels[q as usize])] += 1;
         }
         for &q in &plan.other_questions {
             match (plan.layout.slots[q], codes[q]) {
