@@ -905,10 +905,19 @@ pub(crate) fn fingerprint(seed: u64, bytes: &[u8]) -> u64 {
         h ^ (h >> 31)
     };
     let mut h = mix(seed ^ bytes.len() as u64);
-    for word in bytes.chunks(8) {
-        let mut padded = [0u8; 8];
-        padded[..word.len()].copy_from_slice(word);
-        h = mix(h ^ u64::from_le_bytes(padded));
+    let words = bytes.chunks_exact(8);
+    let tail = words.remainder();
+    for word in words {
+        h = mix(h ^ u64::from_le_bytes(word.try_into().unwrap_or_default()));
+    }
+    if !tail.is_empty() {
+        // The last bytes as a word padded with zeros, built in a register: copying them into
+        // a padded array called `memcpy` for every respondent id.
+        let word = tail
+            .iter()
+            .rev()
+            .fold(0u64, |word, &b| word << 8 | u64::from(b));
+        h = mix(h ^ word);
     }
     h
 }
@@ -1800,6 +1809,31 @@ fn value_code(plan: &Plan, q: usize, field: &[u8]) -> Option<Code> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Stores keep respondents' keys made by `fingerprint`: it must give what the padded
+        /// words it was first written with give.
+        #[test]
+        fn fingerprints_are_those_of_zero_padded_words(
+            seed in any::<u64>(),
+            bytes in proptest::collection::vec(any::<u8>(), 0..40),
+        ) {
+            let mix = |h: u64| {
+                let mut h = h.wrapping_add(0x9e37_79b9_7f4a_7c15);
+                h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+                h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+                h ^ (h >> 31)
+            };
+            let mut expected = mix(seed ^ bytes.len() as u64);
+            for word in bytes.chunks(8) {
+                let mut padded = [0u8; 8];
+                padded[..word.len()].copy_from_slice(word);
+                expected = mix(expected ^ u64::from_le_bytes(padded));
+            }
+            prop_assert_eq!(fingerprint(seed, &bytes), expected);
+        }
+    }
 
     #[test]
     fn the_cache_tells_apart_values_sharing_their_first_and_last_bytes() {
