@@ -323,8 +323,9 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
     /// Runs of nine rating columns, which the fast path reads four cells at a time where the
-    /// masks show four one-byte cells: blank, invalid, quoted and longer cells anywhere in
-    /// them, first met anywhere, and rows starting anywhere in a 64-byte block.
+    /// masks show four one-byte cells of questions in order: blank, invalid, quoted and longer
+    /// cells anywhere in them, first met anywhere, rows starting anywhere in a 64-byte block,
+    /// and two columns swapped.
     #[test]
     fn runs_of_rating_cells_count_as_in_memory(
         rows in proptest::collection::vec(
@@ -332,13 +333,15 @@ proptest! {
             1..80,
         ),
         segment_bytes in 64u64..4000,
+        swapped in (0usize..9, 0usize..9),
     ) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("codebook.toml");
         std::fs::write(&path, mctrack::sample::wide::codebook_text(9)).unwrap();
         let survey = mctrack::workspace::load_survey(None, Some(&path)).unwrap();
         let cells = ["", "1", "2", "3", "4", "5", "x", "45", " 4", "\"4\"", "4 ", "0"];
-        let items: Vec<String> = (1..=9).map(|i| format!("Q{i:03}")).collect();
+        let mut items: Vec<String> = (1..=9).map(|i| format!("Q{i:03}")).collect();
+        items.swap(swapped.0, swapped.1);
         let mut text = format!(
             "respondent_id,pilot_id,wave,role,{},comment_1,comment_2,supports\n",
             items.join(",")

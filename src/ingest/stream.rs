@@ -104,8 +104,9 @@ struct Plan<'a> {
     /// Each column's level question (`Action::Levels`), `NOT_LEVELS` for other columns: what
     /// `Reader::rating_run` reads, smaller than an `Action`.
     column_levels: Vec<u32>,
-    /// How many level columns follow one another from each column, the row's last column not
-    /// counted (its end is the record's, which `plain_record` checks).
+    /// How many level columns follow one another from each column, their questions in order
+    /// too (as in codebook order), the row's last column not counted (its end is the record's,
+    /// which `plain_record` checks): 0 for a column that is not a level question's.
     level_runs: Vec<usize>,
     value_maps: Vec<ValueMap>,
     layout: Layout,
@@ -286,8 +287,9 @@ pub fn open<'a>(
         .collect();
     let mut level_runs = vec![0; actions.len()];
     for j in (0..actions.len().saturating_sub(1)).rev() {
-        if let Action::Levels(_) = actions[j] {
-            level_runs[j] = 1 + level_runs[j + 1];
+        if let Action::Levels(q) = actions[j] {
+            let next_follows = actions[j + 1] == Action::Levels(q + 1);
+            level_runs[j] = 1 + if next_follows { level_runs[j + 1] } else { 0 };
         }
     }
     let plan = Plan {
@@ -1240,10 +1242,10 @@ impl<'a> Reader<'a> {
     /// `cell` to read. It calls nothing and writes only `levels`, so that its tables stay in
     /// registers.
     ///
-    /// Four one-byte cells in a row ("4,5,3,4,") are read together, told by the field ends
-    /// alone (a one-byte field between two ends outside quotes is neither a quote nor a line
-    /// end) and checked after: most rating cells are read so, in about half the instructions
-    /// of one at a time.
+    /// Four one-byte cells in a row ("4,5,3,4,") of questions in order are read together, told
+    /// by the field ends alone (a one-byte field between two ends outside quotes is neither a
+    /// quote nor a line end), checked together and stored as one word: most rating cells are
+    /// read so, in about a third of the instructions of one at a time.
     fn rating_run(
         &mut self,
         data: &[u8],
@@ -1260,15 +1262,20 @@ impl<'a> Reader<'a> {
             let at = field_start.wrapping_sub(block_at);
             let four = at <= 56 && (ends >> at) & 0xFF == 0xAA && plan.level_runs[column] >= 4;
             if four {
-                let cells = data[field_start..field_start + 8].chunks_exact(2);
+                let cells = &data[field_start..][..8];
                 let tables = &short_levels[column..column + 4];
-                let mut unseen = false;
-                for ((cell, table), &q) in cells.zip(tables).zip(&questions[column..]) {
-                    let level = table[usize::from(cell[0])];
-                    unseen |= level >= UNSEEN_LEVEL;
-                    levels[q as usize] = level;
-                }
-                if !unseen {
+                let four_levels = [
+                    tables[0][usize::from(cells[0])],
+                    tables[1][usize::from(cells[2])],
+                    tables[2][usize::from(cells[4])],
+                    tables[3][usize::from(cells[6])],
+                ];
+                // Whether any is `UNSEEN_LEVEL` or `INVALID_LEVEL` (0xFE, 0xFF): its top bit
+                // set, and a carry into it from its low bits plus 2.
+                let packed = u32::from_le_bytes(four_levels);
+                if ((packed & 0x7F7F_7F7F) + 0x0202_0202) & packed & 0x8080_8080 == 0 {
+                    let q = questions[column] as usize;
+                    levels[q..q + 4].copy_from_slice(&four_levels);
                     ends &= !(0xFF << at);
                     column += 4;
                     field_start += 8;
