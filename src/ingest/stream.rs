@@ -1306,17 +1306,25 @@ impl<'a> Reader<'a> {
     /// kept is only checked for an answer, and a skipped column not read, so neither has its
     /// doubled quotes undone.
     fn cell(&mut self, j: usize, raw: &[u8], scratch: &mut Vec<u8>, pilots: &mut Vec<String>) {
-        let not_read = match self.plan.actions[j] {
-            Action::Skip => true,
-            Action::Text(_) => !self.keep_text,
-            _ => false,
-        };
-        let field = match raw {
-            [b'"', content @ .., b'"'] if not_read => content,
-            [b'"', content @ .., b'"'] => split::undouble_quotes(content, scratch),
-            _ => raw,
-        };
-        self.field(j, field, pilots);
+        match self.plan.actions[j] {
+            Action::Skip => {}
+            Action::Text(q) if !self.keep_text => {
+                let content = match raw {
+                    [b'"', content @ .., b'"'] => content,
+                    _ => raw,
+                };
+                if !trim(content).is_empty() {
+                    self.codes[q] = Code::Answered;
+                }
+            }
+            _ => {
+                let field = match raw {
+                    [b'"', content @ .., b'"'] => split::undouble_quotes(content, scratch),
+                    _ => raw,
+                };
+                self.field(j, field, pilots);
+            }
+        }
     }
 }
 
