@@ -709,34 +709,44 @@ pub struct Imported {
 }
 
 /// Sorts fingerprints, which are evenly spread 64-bit values: first into buckets by their top
-/// bits, in one counting pass and one moving pass, then each bucket (a few hundred values,
-/// in the first level of cache) on its own. Written here because this is twice as fast as
-/// `sort_unstable` on a million of them, and the radix sort crate tried (radsort) was slower.
-fn sort_fingerprints(fingerprints: &mut Vec<u64>) {
+/// bits, in place (an American flag sort: one counting pass, then each value swapped straight
+/// into its bucket), then each bucket (a few hundred values, in the first level of cache) on
+/// its own. Written here because this is twice as fast as `sort_unstable` on a million of
+/// them without a second buffer, and the radix sort crate tried (radsort) was slower.
+fn sort_fingerprints(fingerprints: &mut [u64]) {
     const BUCKET_BITS: u32 = 12;
     if fingerprints.len() < 1 << BUCKET_BITS {
         fingerprints.sort_unstable();
         return;
     }
     let bucket = |f: u64| (f >> (64 - BUCKET_BITS)) as usize;
-    let mut starts = vec![0usize; (1 << BUCKET_BITS) + 1];
+    let mut ends = vec![0usize; 1 << BUCKET_BITS];
     for &f in fingerprints.iter() {
-        starts[bucket(f) + 1] += 1;
+        ends[bucket(f)] += 1;
     }
-    for i in 1..starts.len() {
-        starts[i] += starts[i - 1];
+    let mut total = 0;
+    for end in &mut ends {
+        total += *end;
+        *end = total;
     }
-    let mut sorted = vec![0u64; fingerprints.len()];
-    let mut next = starts.clone();
-    for &f in fingerprints.iter() {
-        let at = &mut next[bucket(f)];
-        sorted[*at] = f;
-        *at += 1;
+    // Where the next value of each bucket goes: its start, moving up to its end.
+    let mut next: Vec<usize> = std::iter::once(0).chain(ends.iter().copied()).collect();
+    next.pop();
+    let starts = next.clone();
+    for b in 0..ends.len() {
+        while next[b] < ends[b] {
+            let target = bucket(fingerprints[next[b]]);
+            if target == b {
+                next[b] += 1;
+            } else {
+                fingerprints.swap(next[b], next[target]);
+                next[target] += 1;
+            }
+        }
     }
-    for range in starts.windows(2) {
-        sorted[range[0]..range[1]].sort_unstable();
+    for (&start, &end) in starts.iter().zip(&ends) {
+        fingerprints[start..end].sort_unstable();
     }
-    *fingerprints = sorted;
 }
 
 /// Whether two sorted lists have a value in common, in one pass over both.
@@ -1825,6 +1835,27 @@ fn value_code(plan: &Plan, q: usize, field: &[u8]) -> Option<Code> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(16))]
+        /// Fingerprints sorted by bucket come out as a comparison sort orders them, repeats
+        /// side by side, whether their top bits are spread or shared.
+        #[test]
+        fn fingerprints_sort_as_a_comparison_sort_sorts_them(
+            values in proptest::collection::vec(any::<u64>(), 4000..12000),
+            narrow in any::<bool>(),
+        ) {
+            let mut values: Vec<u64> = values
+                .iter()
+                .map(|v| if narrow { v >> 56 << 52 | v & 0xF } else { *v })
+                .collect();
+            values.extend_from_within(..100);
+            let mut expected = values.clone();
+            expected.sort_unstable();
+            sort_fingerprints(&mut values);
+            prop_assert_eq!(values, expected);
+        }
+    }
 
     proptest! {
         /// Stores keep respondents' keys made by `fingerprint`: it must give what the padded
