@@ -1,4 +1,4 @@
-//! Streaming: a CSV export read without holding its rows, in chunks on every core, either
+//! Streaming: a CSV export read without holding its rows, in segments on every core, either
 //! counted straight into `Counts` (the summary, `count_file`) or with its rows also encoded as
 //! stored, segment by segment, for the store to insert in file order (the import,
 //! `import_file`). Each row is checked exactly as `parse_rows` checks it (the same metadata
@@ -13,12 +13,12 @@
 //! fingerprint, so a rare false alarm only costs time), or a field that is not UTF-8 or holds
 //! a NUL byte sends the caller to the in-memory path, which then decides exactly.
 //!
-//! The summary's chunks start just after a newline near an even split of the file. A newline
-//! may sit inside a quoted field, so each chunk's worker reads on past its end to the next
-//! record start, and the split is accepted only if that is exactly where the next chunk
-//! began; otherwise the file is counted again in one chunk. The import's segments are checked
-//! the same way, and a segment that began in the wrong place is read again from where the one
-//! before it stopped.
+//! Both cut the file into segments of about `SEGMENT_BYTES`, each starting just after a
+//! newline, which the threads take in turn. A newline may sit inside a quoted field, so each
+//! segment is read on past its end to the next record start, and the cut is accepted only if
+//! that is exactly where the next segment began. Otherwise the summary counts the file again
+//! in one piece, and the import reads the segment that began in the wrong place again from
+//! where the one before it stopped.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -41,10 +41,10 @@ use crate::ingest::{
 /// parsing them whole stays a small part of the summary's serial work.
 const PREFIX: usize = 64 * 1024;
 const PREFIX_LINES: usize = 32;
-/// Files smaller than this are best counted in one chunk: threads would cost more than they
+/// Files smaller than this are best counted in one piece: threads would cost more than they
 /// save.
 pub const MIN_PARALLEL: u64 = 4 << 20;
-/// The read buffer of each chunk, and the longest record it may grow to hold (a longer one is
+/// The read buffer of each segment, and the longest record it may grow to hold (a longer one is
 /// left to the in-memory path, which refuses fields over `MAX_FIELD_BYTES`).
 const BLOCK: usize = 1 << 20;
 const MAX_RECORD: usize = 4 << 20;
@@ -126,7 +126,8 @@ struct Plan<'a> {
     bytes_per_row: u64,
 }
 
-/// One chunk's counts. Cells are (local pilot, wave, role), `layout.width` counters each.
+/// The counts of one segment (the import) or of every segment one thread read (the summary).
+/// Cells are (local pilot, wave, role), `layout.width` counters each.
 struct Chunk {
     pilots: Vec<String>,
     /// Rows are counted in 16-bit counters, a quarter of the cache lines a row touches and of
@@ -135,7 +136,7 @@ struct Chunk {
     counters: Vec<u16>,
     overflow: Vec<u64>,
     numbers: Vec<(usize, u32, u64, f64)>,
-    /// Of each accepted row's respondent, sorted (by the chunk's own thread).
+    /// Of each accepted row's respondent, sorted once all are read (by the chunk's own thread).
     fingerprints: Vec<u64>,
     data_rows: usize,
     rejected: usize,
@@ -147,8 +148,8 @@ struct Chunk {
     /// Records read, blank and rejected ones included: the rows of a chunk are numbered from
     /// those of the chunks before it.
     records: u64,
-    /// Where the chunk's first record starts, and the first record at or past its end
-    /// (u64::MAX for the end of the file).
+    /// Where the last segment read began (its first record), and the first record at or past
+    /// its end (u64::MAX for the end of the file).
     began_at: u64,
     stopped_at: u64,
 }
@@ -708,47 +709,6 @@ pub struct Imported {
     pub rejected: Vec<RejectedRow>,
 }
 
-/// Sorts fingerprints, which are evenly spread 64-bit values: first into buckets by their top
-/// bits, in place (an American flag sort: one counting pass, then each value swapped straight
-/// into its bucket), then each bucket (a few hundred values, in the first level of cache) on
-/// its own. Written here because this is twice as fast as `sort_unstable` on a million of
-/// them without a second buffer, and the radix sort crate tried (radsort) was slower.
-fn sort_fingerprints(fingerprints: &mut [u64]) {
-    const BUCKET_BITS: u32 = 12;
-    if fingerprints.len() < 1 << BUCKET_BITS {
-        fingerprints.sort_unstable();
-        return;
-    }
-    let bucket = |f: u64| (f >> (64 - BUCKET_BITS)) as usize;
-    let mut ends = vec![0usize; 1 << BUCKET_BITS];
-    for &f in fingerprints.iter() {
-        ends[bucket(f)] += 1;
-    }
-    let mut total = 0;
-    for end in &mut ends {
-        total += *end;
-        *end = total;
-    }
-    // Where the next value of each bucket goes: its start, moving up to its end.
-    let mut next: Vec<usize> = std::iter::once(0).chain(ends.iter().copied()).collect();
-    next.pop();
-    let starts = next.clone();
-    for b in 0..ends.len() {
-        while next[b] < ends[b] {
-            let target = bucket(fingerprints[next[b]]);
-            if target == b {
-                next[b] += 1;
-            } else {
-                fingerprints.swap(next[b], next[target]);
-                next[target] += 1;
-            }
-        }
-    }
-    for (&start, &end) in starts.iter().zip(&ends) {
-        fingerprints[start..end].sort_unstable();
-    }
-}
-
 /// Whether two sorted lists have a value in common, in one pass over both.
 fn share_any(a: &[u64], b: &[u64]) -> bool {
     let (mut i, mut j) = (0, 0);
@@ -818,7 +778,7 @@ fn count_segments(
             }
             spans.push((i, chunk.began_at, chunk.stopped_at));
         }
-        sort_fingerprints(&mut chunk.fingerprints);
+        chunk.fingerprints.sort_unstable();
         Ok(Some((chunk, spans)))
     };
     let results: Vec<_> = std::thread::scope(|scope| {
@@ -1472,7 +1432,7 @@ fn read_chunk<S: RowSink>(
     if !read_segment(path, start, end, &mut chunk, &mut reader, sink)? {
         return Ok(None);
     }
-    sort_fingerprints(&mut chunk.fingerprints);
+    chunk.fingerprints.sort_unstable();
     Ok(Some(chunk))
 }
 
@@ -1835,27 +1795,6 @@ fn value_code(plan: &Plan, q: usize, field: &[u8]) -> Option<Code> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(16))]
-        /// Fingerprints sorted by bucket come out as a comparison sort orders them, repeats
-        /// side by side, whether their top bits are spread or shared.
-        #[test]
-        fn fingerprints_sort_as_a_comparison_sort_sorts_them(
-            values in proptest::collection::vec(any::<u64>(), 4000..12000),
-            narrow in any::<bool>(),
-        ) {
-            let mut values: Vec<u64> = values
-                .iter()
-                .map(|v| if narrow { v >> 56 << 52 | v & 0xF } else { *v })
-                .collect();
-            values.extend_from_within(..100);
-            let mut expected = values.clone();
-            expected.sort_unstable();
-            sort_fingerprints(&mut values);
-            prop_assert_eq!(values, expected);
-        }
-    }
 
     proptest! {
         /// Stores keep respondents' keys made by `fingerprint`: it must give what the padded
