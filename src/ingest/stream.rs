@@ -870,12 +870,6 @@ impl<T: Copy> Cache<T> {
 /// in-memory path. The store keeps respondents' keys made with it (`store::blocks`), so a
 /// change to it needs a migration of every store.
 pub(crate) fn fingerprint(seed: u64, bytes: &[u8]) -> u64 {
-    let mix = |h: u64| {
-        let mut h = h.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        h ^ (h >> 31)
-    };
     let mut h = mix(seed ^ bytes.len() as u64);
     let words = bytes.chunks_exact(8);
     let tail = words.remainder();
@@ -892,6 +886,14 @@ pub(crate) fn fingerprint(seed: u64, bytes: &[u8]) -> u64 {
         h = mix(h ^ word);
     }
     h
+}
+
+/// splitmix64's step and finaliser: `fingerprint`'s mixing of each word.
+fn mix(h: u64) -> u64 {
+    let mut h = h.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
 }
 
 /// Values up to this many bytes of one length are told apart by `sketch` alone.
@@ -1804,12 +1806,6 @@ mod tests {
             seed in any::<u64>(),
             bytes in proptest::collection::vec(any::<u8>(), 0..40),
         ) {
-            let mix = |h: u64| {
-                let mut h = h.wrapping_add(0x9e37_79b9_7f4a_7c15);
-                h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-                h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-                h ^ (h >> 31)
-            };
             let mut expected = mix(seed ^ bytes.len() as u64);
             for word in bytes.chunks(8) {
                 let mut padded = [0u8; 8];
@@ -1818,6 +1814,13 @@ mod tests {
             }
             prop_assert_eq!(fingerprint(seed, &bytes), expected);
         }
+    }
+
+    /// The key a store holds for respondent `R00000001`, computed by a separate Python
+    /// implementation of splitmix64 over zero-padded little-endian words.
+    #[test]
+    fn a_respondent_id_has_the_fingerprint_stores_hold() {
+        assert_eq!(fingerprint(0, b"R00000001"), 0x19f7_7d6e_461d_997b);
     }
 
     #[test]
