@@ -325,11 +325,11 @@ proptest! {
     /// Runs of nine rating columns, which the fast path reads four cells at a time where the
     /// masks show four one-byte cells of questions in order: blank, invalid, quoted and longer
     /// cells anywhere in them, first met anywhere, rows starting anywhere in a 64-byte block,
-    /// and two columns swapped.
+    /// rows cut short after any cell, and two columns swapped.
     #[test]
     fn runs_of_rating_cells_count_as_in_memory(
         rows in proptest::collection::vec(
-            (0usize..40, proptest::collection::vec(0usize..12, 9)),
+            (0usize..40, proptest::collection::vec(0usize..12, 9), 0usize..12),
             1..80,
         ),
         segment_bytes in 64u64..4000,
@@ -346,16 +346,44 @@ proptest! {
             "respondent_id,pilot_id,wave,role,{},comment_1,comment_2,supports\n",
             items.join(",")
         );
-        for (i, (pad, row)) in rows.iter().enumerate() {
+        for (i, (pad, row, kept)) in rows.iter().enumerate() {
             let row: Vec<&str> = row.iter().map(|&c| cells[c]).collect();
             let id = format!("R{i}{}", "x".repeat(*pad));
-            text.push_str(&format!("{id},P01,w2,learner,{},,,\n", row.join(",")));
+            if *kept < row.len() {
+                text.push_str(&format!("{id},P01,w2,learner,{}\n", row[..*kept].join(",")));
+            } else {
+                text.push_str(&format!("{id},P01,w2,learner,{},,,\n", row.join(",")));
+            }
         }
         let path = dir.path().join("data.csv");
         std::fs::write(&path, &text).unwrap();
         let streamed = counted_streamed(&path, &survey, segment_bytes);
         prop_assert_eq!(streamed, Some(counted_in_memory(&path, &survey)), "{:?}", text);
     }
+}
+
+/// Two rows cut short after four one-byte rating cells, whose fields together are as many as
+/// the header's: the line end after the first row's fourth cell ends its record, and the
+/// second row is not read as the rest of the first (two rows rejected, not one).
+#[test]
+fn a_row_cut_short_after_four_rating_cells_ends_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("codebook.toml");
+    std::fs::write(&path, mctrack::sample::wide::codebook_text(9)).unwrap();
+    let survey = mctrack::workspace::load_survey(None, Some(&path)).unwrap();
+    let items: Vec<String> = (1..=9).map(|i| format!("Q{i:03}")).collect();
+    let mut text = format!(
+        "respondent_id,pilot_id,wave,role,{},comment_1,comment_2,supports\n",
+        items.join(",")
+    );
+    // The first row meets every value, so that the short rows' cells are read four at a time.
+    text.push_str("R0,P01,w2,learner,4,4,4,4,4,4,4,4,4,,,\n");
+    text.push_str("R1,P01,w2,learner,4,4,4,4\nR2,P01,w2,learner,4,4,4,4\n");
+    let path = dir.path().join("data.csv");
+    std::fs::write(&path, &text).unwrap();
+    let in_memory = counted_in_memory(&path, &survey);
+    assert_eq!(in_memory.1, 2);
+    assert_eq!(counted_streamed(&path, &survey, u64::MAX), Some(in_memory));
 }
 
 /// The fast path reads 64 bytes at a time from each record's start: a quote on either side

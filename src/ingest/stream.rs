@@ -1216,8 +1216,9 @@ impl<'a> Reader<'a> {
     ///
     /// Four one-byte cells in a row ("4,5,3,4,") of questions in order are read together, told
     /// by the field ends alone (a one-byte field between two ends outside quotes is neither a
-    /// quote nor a line end), checked together and stored as one word: most rating cells are
-    /// read so, in about a third of the instructions of one at a time.
+    /// quote nor a line end) before the record's line end, checked together and stored as one
+    /// word: most rating cells are read so, in about a third of the instructions of one at a
+    /// time.
     fn rating_run(
         &mut self,
         data: &[u8],
@@ -1232,7 +1233,12 @@ impl<'a> Reader<'a> {
         let levels = &mut self.levels[..];
         loop {
             let at = field_start.wrapping_sub(block_at);
-            let four = at <= 56 && (ends >> at) & 0xFF == 0xAA && plan.level_runs[column] >= 4;
+            // Ends at every other byte of the next eight, in this block (the field may have
+            // begun in the one before), none of them the record's line end.
+            let four = at <= 56
+                && at + 8 <= line_from as usize
+                && (ends >> at) & 0xFF == 0xAA
+                && plan.level_runs[column] >= 4;
             if four {
                 let cells = &data[field_start..][..8];
                 let tables = &short_levels[column..column + 4];
