@@ -328,6 +328,24 @@ pub fn open<'a>(
 }
 
 impl Chunk {
+    /// An empty chunk, its list of fingerprints sized for `bytes` of the file.
+    fn new(plan: &Plan, bytes: u64) -> Chunk {
+        Chunk {
+            pilots: Vec::new(),
+            counters: Vec::new(),
+            overflow: Vec::new(),
+            numbers: Vec::new(),
+            fingerprints: Vec::with_capacity(fingerprints_expected(plan, bytes)),
+            data_rows: 0,
+            rejected: 0,
+            rejected_records: Vec::new(),
+            without_consent: 0,
+            records: 0,
+            began_at: u64::MAX,
+            stopped_at: u64::MAX,
+        }
+    }
+
     /// Rows accepted so far.
     fn accepted(&self) -> usize {
         self.data_rows - self.rejected
@@ -359,20 +377,12 @@ pub fn count_file(
     } = &opened;
     let (data_start, len) = (*data_start, *len);
     let threads = threads.max(1);
-    let segments = if threads == 1 {
-        1
+    let segment_bytes = if threads == 1 {
+        u64::MAX
     } else {
-        (len - data_start).div_ceil(segment_bytes.max(1))
+        segment_bytes
     };
-    let mut starts = vec![data_start];
-    for i in 1..segments {
-        let guess = data_start + (len - data_start) * i / segments;
-        if let Some(at) = next_line_start(path, guess)? {
-            if at > *starts.last().unwrap_or(&data_start) && at < len {
-                starts.push(at);
-            }
-        }
-    }
+    let starts = segment_starts(path, data_start, len, segment_bytes)?;
     let counted = match count_segments(path, plan, &starts, len, threads)? {
         Some((_, false)) => count_segments(path, plan, &[data_start], len, 1)?,
         counted => counted,
@@ -470,18 +480,7 @@ pub fn import_file<S: RowSink + Send>(
     }
     let path = opened.path.as_path();
     let (data_start, len) = (opened.data_start, opened.len);
-    let mut starts = vec![data_start];
-    let mut guess = data_start;
-    while len - guess > segment_bytes.max(1) {
-        guess += segment_bytes.max(1);
-        match next_line_start(path, guess)? {
-            Some(at) if at < len => {
-                guess = guess.max(at);
-                starts.push(at);
-            }
-            _ => break,
-        }
-    }
+    let starts = segment_starts(path, data_start, len, segment_bytes)?;
     let ends: Vec<u64> = starts[1..].iter().copied().chain([len]).collect();
     let source = counts.add_source(
         opened
@@ -722,9 +721,29 @@ fn share_any(a: &[u64], b: &[u64]) -> bool {
     false
 }
 
-/// The offset just past the first newline at or after `from`, if any.
-fn next_line_start(path: &Path, from: u64) -> Result<Option<u64>> {
+/// Where the segments of about `segment_bytes` of the data (`data_start..len`) begin: at the
+/// data's start, then just past the first newline at or after `segment_bytes` beyond the one
+/// before. A newline may sit inside quotes, so these are guesses, which the readers check.
+fn segment_starts(path: &Path, data_start: u64, len: u64, segment_bytes: u64) -> Result<Vec<u64>> {
     let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let step = segment_bytes.max(1);
+    let mut starts = vec![data_start];
+    let mut guess = data_start;
+    while len - guess > step {
+        guess += step;
+        match next_line_start(&mut file, path, guess)? {
+            Some(at) if at < len => {
+                guess = guess.max(at);
+                starts.push(at);
+            }
+            _ => break,
+        }
+    }
+    Ok(starts)
+}
+
+/// The offset just past the first newline at or after `from` in `file` (`path`), if any.
+fn next_line_start(file: &mut File, path: &Path, from: u64) -> Result<Option<u64>> {
     file.seek(SeekFrom::Start(from))
         .map_err(|e| Error::io(path, e))?;
     let mut buffer = [0u8; 64 * 1024];
@@ -1442,26 +1461,6 @@ fn read_chunk<S: RowSink>(
     }
     chunk.fingerprints.sort_unstable();
     Ok(Some(chunk))
-}
-
-impl Chunk {
-    /// An empty chunk, its list of fingerprints sized for `bytes` of the file.
-    fn new(plan: &Plan, bytes: u64) -> Chunk {
-        Chunk {
-            pilots: Vec::new(),
-            counters: Vec::new(),
-            overflow: Vec::new(),
-            numbers: Vec::new(),
-            fingerprints: Vec::with_capacity(fingerprints_expected(plan, bytes)),
-            data_rows: 0,
-            rejected: 0,
-            rejected_records: Vec::new(),
-            without_consent: 0,
-            records: 0,
-            began_at: u64::MAX,
-            stopped_at: u64::MAX,
-        }
-    }
 }
 
 /// Adds the records that start in `start..end` to `chunk`, reading past `end` to finish the

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::types::ValueRef;
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use crate::analysis::counts::Counts;
 use crate::codebook::{Codebook, QuestionKind};
@@ -197,10 +197,7 @@ impl Store {
     /// responses went with it.
     pub fn remove_import(&mut self, id: i64) -> Result<usize> {
         let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| store_error(&path, e))?;
+        let tx = write_transaction(&mut self.conn, &path)?;
         let exists: bool = tx
             .query_row(
                 "SELECT EXISTS(SELECT 1 FROM imports WHERE id = ?1)",
@@ -257,11 +254,8 @@ impl Store {
             });
         }
         let path = self.path.clone();
+        let tx = write_transaction(&mut self.conn, &path)?;
         let err = |e| store_error(&path, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(err)?;
         if raced(&tx, &parsed.sha256).map_err(err)? {
             drop(tx);
             return self.already_imported(&parsed.sha256);
@@ -406,11 +400,8 @@ impl Store {
             }
         }
         let path = self.path.clone();
+        let tx = write_transaction(&mut self.conn, &path)?;
         let err = |e| store_error(&path, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(err)?;
         if known && raced(&tx, &head.sha256).map_err(err)? {
             drop(tx);
             return self.already_imported(&head.sha256).map(Some);
@@ -799,7 +790,7 @@ fn begin_import(
 /// rolled back; any other is committed with its counts and how many rows were accepted and
 /// rejected.
 fn end_import(
-    tx: rusqlite::Transaction,
+    tx: Transaction,
     mode: Mode,
     import_id: i64,
     counts: &Counts,
@@ -827,6 +818,13 @@ fn end_import(
         accepted,
         rejected,
     })
+}
+
+/// Opens an IMMEDIATE transaction on the store at `path`, which takes the write lock at once,
+/// so that what it reads cannot be overtaken by another writer.
+fn write_transaction<'c>(conn: &'c mut Connection, path: &Path) -> Result<Transaction<'c>> {
+    conn.transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| store_error(path, e))
 }
 
 fn store_error(path: &Path, source: rusqlite::Error) -> Error {

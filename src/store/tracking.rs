@@ -4,9 +4,9 @@
 
 use chrono::NaiveDate;
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
-use rusqlite::{params, Connection, Row, TransactionBehavior};
+use rusqlite::{params, Connection, Row};
 
-use super::{store_error, Store};
+use super::{store_error, write_transaction, Store};
 use crate::error::Result;
 use crate::tracking::{
     date_text, parse_date, ActionFields, ActionRecord, Change, Comment, Event, Evidence,
@@ -28,11 +28,8 @@ impl Store {
         decide: impl FnOnce(&Plan) -> Result<(Vec<Change>, T)>,
     ) -> Result<T> {
         let path = self.path.clone();
+        let tx = write_transaction(&mut self.conn, &path)?;
         let err = |e| store_error(&path, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(err)?;
         let plan = load(&tx).map_err(err)?;
         let (changes, result) = decide(&plan)?;
         for change in &changes {
