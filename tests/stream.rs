@@ -323,9 +323,9 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
     /// Runs of nine rating columns, which the fast path reads four cells at a time where the
-    /// masks show four one-byte cells of questions in order: blank, invalid, quoted and longer
-    /// cells anywhere in them, first met anywhere, rows starting anywhere in a 64-byte block,
-    /// rows cut short after any cell, and two columns swapped.
+    /// masks show four cells of questions in order, each empty or one byte: blank, invalid,
+    /// quoted and longer cells anywhere in them, first met anywhere, rows starting anywhere in
+    /// a 64-byte block, rows cut short after any cell, and two columns swapped.
     #[test]
     fn runs_of_rating_cells_count_as_in_memory(
         rows in proptest::collection::vec(
