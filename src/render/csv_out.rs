@@ -3,37 +3,49 @@
 //! spreadsheets read it. Numbers keep full precision; text that a spreadsheet would run as a
 //! formula is neutralised with a leading apostrophe.
 
+use std::fmt::Write as _;
 use std::io::Write;
 
 use super::{Cell, Table, SUPPRESSED_WORD};
 
 pub fn write(out: &mut dyn Write, tables: &[Table]) -> std::io::Result<()> {
+    // Each cell is written as it is formatted, through one buffer: a summary of every pilot
+    // writes tens of thousands of numbers.
+    let mut text = String::new();
+    let mut number = ryu::Buffer::new();
     for (i, table) in tables.iter().map(Table::flattened).enumerate() {
         if i > 0 {
             writeln!(out)?;
         }
         writeln!(out, "# {}", one_line(&table.title))?;
-        let mut writer = csv::Writer::from_writer(Vec::new());
-        let header: Vec<String> = table.columns.iter().map(|c| neutralise(&c.name)).collect();
-        writer.write_record(&header)?;
-        for row in &table.rows {
-            let fields: Vec<String> = row
-                .iter()
-                .map(|cell| match cell {
-                    Cell::Text(s) => neutralise(s),
-                    Cell::Int(i) => i.to_string(),
-                    Cell::Float(x) => x.to_string(),
-                    Cell::CountPercent { count, percent } => format!("{count} ({percent})"),
-                    Cell::Empty => String::new(),
-                    Cell::Suppressed => SUPPRESSED_WORD.to_string(),
-                })
-                .collect();
-            writer.write_record(&fields)?;
+        let mut writer = csv::Writer::from_writer(&mut *out);
+        for column in &table.columns {
+            writer.write_field(neutralise(&column.name))?;
         }
-        let bytes = writer
-            .into_inner()
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
-        out.write_all(&bytes)?;
+        writer.write_record(None::<&[u8]>)?;
+        for row in &table.rows {
+            for cell in row {
+                text.clear();
+                let field = match cell {
+                    Cell::Text(s) => &neutralise(s),
+                    Cell::Int(i) => {
+                        write!(text, "{i}").map_err(std::io::Error::other)?;
+                        &text
+                    }
+                    Cell::Float(x) => super::shortest(*x, &mut number, &mut text),
+                    Cell::CountPercent { count, percent } => {
+                        write!(text, "{count} ({percent})").map_err(std::io::Error::other)?;
+                        &text
+                    }
+                    Cell::Empty => "",
+                    Cell::Suppressed => SUPPRESSED_WORD,
+                };
+                writer.write_field(field)?;
+            }
+            writer.write_record(None::<&[u8]>)?;
+        }
+        writer.flush()?;
+        drop(writer);
         for note in &table.footnotes {
             writeln!(out, "# {}", one_line(note))?;
         }
