@@ -301,9 +301,10 @@ fn summarize_responses(
         }),
     };
     let mut tables = vec![summary::overview_of(survey, &data)];
-    for section in &sections {
-        tables.extend(summary::section_tables_of(survey, &data, section, &options));
-    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    tables.extend(summary::sections_tables_of(
+        survey, &data, &sections, &options, threads,
+    ));
     let mut filters = Vec::new();
     for (name, values) in [
         ("role", &args.role),
