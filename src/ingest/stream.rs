@@ -1169,6 +1169,44 @@ impl<'a> Reader<'a> {
         scratch: &mut Vec<u8>,
         pilots: &mut Vec<String>,
     ) -> Plain {
+        #[cfg(target_arch = "x86_64")]
+        if split::has_avx2() {
+            // SAFETY: the processor has AVX2, BMI1 and BMI2, as `has_avx2` checked.
+            return unsafe { self.plain_record_avx2(data, at, eof, scratch, pilots) };
+        }
+        self.plain_record_with(data, at, eof, scratch, pilots, split::classify)
+    }
+
+    /// `plain_record` compiled for processors with AVX2, BMI1 and BMI2 (most since 2013): the
+    /// blocks classified 32 bytes at a time, and the masks' bits found and cleared in one
+    /// instruction each.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,bmi1,bmi2")]
+    unsafe fn plain_record_avx2(
+        &mut self,
+        data: &[u8],
+        at: usize,
+        eof: bool,
+        scratch: &mut Vec<u8>,
+        pilots: &mut Vec<String>,
+    ) -> Plain {
+        self.plain_record_with(data, at, eof, scratch, pilots, |block| {
+            // SAFETY: this function runs only where AVX2 is.
+            unsafe { split::classify_avx2(block) }
+        })
+    }
+
+    /// `plain_record`'s work, with `classify` for the blocks.
+    #[inline(always)]
+    fn plain_record_with(
+        &mut self,
+        data: &[u8],
+        at: usize,
+        eof: bool,
+        scratch: &mut Vec<u8>,
+        pilots: &mut Vec<String>,
+        classify: impl Fn(&[u8; 64]) -> split::Classes,
+    ) -> Plain {
         self.start_row();
         let last = self.plan.actions.len() - 1;
         let mut column = 0;
@@ -1190,7 +1228,7 @@ impl<'a> Reader<'a> {
                     (&padded, (1u64 << rest.len()) - 1)
                 }
             };
-            let classes = split::classify(block);
+            let classes = classify(block);
             let quote = classes.quote & valid;
             let unusual_here = classes.unusual & valid;
             let edges = (classes.comma | classes.line | quote) & valid;
@@ -1281,6 +1319,7 @@ impl<'a> Reader<'a> {
     /// of one byte between two ends outside quotes is neither a quote nor a line end), and
     /// their levels are checked together and stored as one word. Most rating cells are read
     /// so, in about a third of the instructions of one at a time.
+    #[inline(always)]
     fn rating_run(
         &mut self,
         data: &[u8],
