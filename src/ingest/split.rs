@@ -397,11 +397,13 @@ pub fn classify(block: &[u8; 64]) -> Classes {
 
 /// Whether the processor has AVX2, BMI1 and BMI2, for `classify_avx2` and the code built
 /// around it. Checked once: std caches what the processor reports.
-#[cfg(target_arch = "x86_64")]
 pub fn has_avx2() -> bool {
-    is_x86_feature_detected!("avx2")
+    #[cfg(target_arch = "x86_64")]
+    return is_x86_feature_detected!("avx2")
         && is_x86_feature_detected!("bmi1")
-        && is_x86_feature_detected!("bmi2")
+        && is_x86_feature_detected!("bmi2");
+    #[cfg(not(target_arch = "x86_64"))]
+    false
 }
 
 /// `classify` with AVX2: thirty-two bytes compared at once.

@@ -1026,6 +1026,9 @@ struct Reader<'a> {
     wave: usize,
     role: usize,
     ok: bool,
+    /// Whether `plain_record` may take its AVX2 build: asked once, not for every record.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    avx2: bool,
 }
 
 impl<'a> Reader<'a> {
@@ -1052,6 +1055,7 @@ impl<'a> Reader<'a> {
             wave: 0,
             role: 0,
             ok: true,
+            avx2: split::has_avx2(),
         }
     }
 
@@ -1170,8 +1174,8 @@ impl<'a> Reader<'a> {
         pilots: &mut Vec<String>,
     ) -> Plain {
         #[cfg(target_arch = "x86_64")]
-        if split::has_avx2() {
-            // SAFETY: the processor has AVX2, BMI1 and BMI2, as `has_avx2` checked.
+        if self.avx2 {
+            // SAFETY: the processor has AVX2, BMI1 and BMI2, as `has_avx2` found.
             return unsafe { self.plain_record_avx2(data, at, eof, scratch, pilots) };
         }
         self.plain_record_with(data, at, eof, scratch, pilots, split::classify)
