@@ -412,8 +412,9 @@ fn quotes_at_a_block_edge_are_read_as_in_memory() {
     }
 }
 
-/// A chunk counts rows in 16-bit counters and adds them up before one would overflow: one
-/// cell of 70,000 rows, read by two threads in segments of 64 KiB, counts as in memory.
+/// A chunk tallies a cell's levels in bytes, added into its 16-bit counters every 255 rows,
+/// and adds those up before one would overflow: one cell of 70,000 rows, read in one segment
+/// and by two threads in segments of 64 KiB, counts as in memory.
 #[test]
 fn a_cell_with_more_rows_than_a_16_bit_counter_holds_counts_as_in_memory() {
     let dir = tempfile::tempdir().unwrap();
@@ -424,9 +425,12 @@ fn a_cell_with_more_rows_than_a_16_bit_counter_holds_counts_as_in_memory() {
     }
     let path = dir.path().join("data.csv");
     std::fs::write(&path, &text).unwrap();
-    let (streamed, _) = counted_streamed(&path, &survey, 64 << 10).unwrap();
-    assert_eq!(streamed[&("P01".to_string(), 0, 0)][0], 70_000);
-    assert_eq!(counted_in_memory(&path, &survey).0, streamed);
+    let in_memory = counted_in_memory(&path, &survey).0;
+    for segment_bytes in [u64::MAX, 64 << 10] {
+        let (streamed, _) = counted_streamed(&path, &survey, segment_bytes).unwrap();
+        assert_eq!(streamed[&("P01".to_string(), 0, 0)][0], 70_000);
+        assert_eq!(in_memory, streamed);
+    }
 }
 
 /// The header of a file for `bench_survey`.

@@ -110,10 +110,13 @@ struct Plan<'a> {
     level_runs: Vec<usize>,
     value_maps: Vec<ValueMap>,
     layout: Layout,
-    /// The level questions in runs of consecutive questions: each run's first question, and
-    /// each question's first counter (its missing slot). Counted a run at a time, a row's
-    /// levels are read in order without a bounds check each. The other questions follow.
-    level_counters: Vec<(usize, Vec<u32>)>,
+    /// Each level question, its first counter (the missing slot) and its number of levels.
+    level_questions: Vec<(usize, usize, usize)>,
+    /// A row's levels are tallied (`tally_levels`) as `level_values` rows of `tally_width`
+    /// bytes: one more than the most levels of a question, by the questions rounded up to a
+    /// multiple of 16.
+    level_values: usize,
+    tally_width: usize,
     other_questions: Vec<usize>,
     /// Each consent question and the questions it gates.
     gates: Vec<(usize, Vec<usize>)>,
@@ -137,6 +140,10 @@ struct Chunk {
     /// exceeds its row count) is first added into `overflow`, which is empty until then.
     counters: Vec<u16>,
     overflow: Vec<u64>,
+    /// Each cell's levels since they were last added into its counters, as `tally_levels`
+    /// counts them, and how many rows that is (at most 255, the most a byte holds).
+    level_tallies: Vec<u8>,
+    tallied: Vec<u8>,
     numbers: Vec<(usize, u32, u64, f64)>,
     /// Of each accepted row's respondent, sorted once all are read (by the chunk's own thread).
     fingerprints: Vec<u64>,
@@ -257,17 +264,18 @@ pub fn open<'a>(
     }
     let data_start = reader.position().byte();
     let layout = layout.clone();
-    let mut level_counters: Vec<(usize, Vec<u32>)> = Vec::new();
+    let mut level_questions = Vec::new();
     let mut other_questions = Vec::new();
     for (q, slots) in layout.slots.iter().enumerate() {
-        match (slots, level_counters.last_mut()) {
-            (Slots::Levels { at, .. }, Some((first, ats))) if *first + ats.len() == q => {
-                ats.push(*at as u32)
-            }
-            (Slots::Levels { at, .. }, _) => level_counters.push((q, vec![*at as u32])),
+        match slots {
+            Slots::Levels { at, levels } => level_questions.push((q, *at, *levels)),
             _ => other_questions.push(q),
         }
     }
+    let level_values = level_questions
+        .iter()
+        .map(|(_, _, levels)| levels + 1)
+        .max();
     let mut gates = Vec::new();
     for gate in &codebook.consent_gates {
         if !matches!(layout.slots.get(gate.question), Some(Slots::Levels { .. })) {
@@ -306,7 +314,9 @@ pub fn open<'a>(
             .map(|q| ValueMap::new(codebook, q))
             .collect(),
         layout,
-        level_counters,
+        level_questions,
+        level_values: level_values.unwrap_or(0),
+        tally_width: codebook.questions.len().div_ceil(16).max(1) * 16,
         other_questions,
         gates,
         separators: Platform::Generic.layout(&[]).separators,
@@ -336,6 +346,8 @@ impl Chunk {
             pilots: Vec::new(),
             counters: Vec::new(),
             overflow: Vec::new(),
+            level_tallies: Vec::new(),
+            tallied: Vec::new(),
             numbers: Vec::new(),
             fingerprints: Vec::with_capacity(fingerprints_expected(plan, bytes)),
             data_rows: 0,
@@ -420,10 +432,25 @@ pub fn count_file(
 
 /// Adds a chunk's counts and numbers into `counts` as source `source`, the numbers' positions
 /// moved on by `positions_from`.
-fn merge_chunk(plan: &Plan, counts: &mut Counts, source: u32, chunk: Chunk, positions_from: u64) {
+fn merge_chunk(
+    plan: &Plan,
+    counts: &mut Counts,
+    source: u32,
+    mut chunk: Chunk,
+    positions_from: u64,
+) {
     let codebook = &plan.survey.codebook;
     let (waves, roles) = (codebook.waves.len(), codebook.roles.len());
     let width = plan.layout.width;
+    let tally_len = plan.level_values * plan.tally_width;
+    for (cell, tallied) in chunk.tallied.iter_mut().enumerate() {
+        add_tally(
+            plan,
+            &mut chunk.counters[cell * width..(cell + 1) * width],
+            &mut chunk.level_tallies[cell * tally_len..(cell + 1) * tally_len],
+            tallied,
+        );
+    }
     let pilots: Vec<u32> = chunk.pilots.iter().map(|p| counts.pilot_index(p)).collect();
     let key_of = |cell: usize| CellKey {
         source,
@@ -1041,7 +1068,7 @@ impl<'a> Reader<'a> {
             short_levels: vec![[UNSEEN_LEVEL; SHORT_SLOTS]; width],
             level_caches: (0..width).map(|_| Cache::new()).collect(),
             values: (0..width).map(|_| Cache::new()).collect(),
-            levels: vec![0; questions],
+            levels: vec![0; plan.tally_width],
             codes: vec![Code::Missing; questions],
             id: None,
             keep_text,
@@ -1755,8 +1782,18 @@ fn read_segment<S: RowSink>(
         if chunk.counters.len() < cell_counters.end {
             chunk.counters.resize(cell_counters.end, 0);
         }
+        let tally_len = plan.level_values * plan.tally_width;
+        if chunk.tallied.len() <= cell {
+            chunk.tallied.resize(cell + 1, 0);
+            chunk.level_tallies.resize((cell + 1) * tally_len, 0);
+        }
+        let tally = &mut chunk.level_tallies[cell * tally_len..(cell + 1) * tally_len];
+        let tallied = &mut chunk.tallied[cell];
         let counters = &mut chunk.counters[cell_counters.clone()];
         if counters[0] == u16::MAX {
+            // The tally's rows are among those counted: added first, no counter passes the
+            // row count.
+            add_tally(plan, counters, tally, tallied);
             if chunk.overflow.len() < cell_counters.end {
                 chunk.overflow.resize(cell_counters.end, 0);
             }
@@ -1766,11 +1803,10 @@ fn read_segment<S: RowSink>(
             }
         }
         counters[0] += 1;
-        let levels: &[u8] = levels;
-        for (first, ats) in &plan.level_counters {
-            for (&level, &at) in levels[*first..].iter().zip(ats) {
-                counters[at as usize + usize::from(level)] += 1;
-            }
+        tally_levels(tally, levels);
+        *tallied += 1;
+        if *tallied == u8::MAX {
+            add_tally(plan, counters, tally, tallied);
         }
         for &q in &plan.other_questions {
             match (plan.layout.slots[q], codes[q]) {
@@ -1800,6 +1836,39 @@ fn read_segment<S: RowSink>(
         );
     }
     Ok(true)
+}
+
+/// Adds a row's `levels` (one byte per question, as many as `tally` has columns) to a cell's
+/// `tally`: in each row of the tally, the questions at that level. Rows fall into cells at
+/// random, and adding each level to its counter made a read and write of scattered memory per
+/// question, a tenth of the summary's time on 40 questions, most of it waiting for memory.
+/// Compared a level at a time for 16 questions at once (the compiler makes these loops SIMD
+/// instructions), a row of 40 questions takes a third fewer instructions, and the 1M-row
+/// summary 8% less time on one core.
+fn tally_levels(tally: &mut [u8], levels: &[u8]) {
+    for (value, counts) in tally.chunks_exact_mut(levels.len()).enumerate() {
+        let value = value as u8;
+        for (counts, levels) in counts.chunks_exact_mut(16).zip(levels.chunks_exact(16)) {
+            for (count, &level) in counts.iter_mut().zip(levels) {
+                *count = count.wrapping_add(u8::from(level == value));
+            }
+        }
+    }
+}
+
+/// Adds a cell's level `tally` of `tallied` rows into its `counters`, and clears it.
+fn add_tally(plan: &Plan, counters: &mut [u16], tally: &mut [u8], tallied: &mut u8) {
+    if *tallied == 0 {
+        return;
+    }
+    for &(q, at, levels) in &plan.level_questions {
+        for value in 0..=levels {
+            let count = &mut tally[value * plan.tally_width + q];
+            counters[at + value] += u16::from(*count);
+            *count = 0;
+        }
+    }
+    *tallied = 0;
 }
 
 /// How many records `bytes` of the file should hold, with a quarter more for shorter records;
