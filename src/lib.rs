@@ -10,6 +10,7 @@ pub mod codebook;
 pub mod dataset;
 pub mod error;
 pub mod ingest;
+pub mod parallel;
 pub mod privacy;
 pub mod render;
 pub mod report;

@@ -2,7 +2,6 @@
 //! statistics that suit its type, optionally by group, arranged by recommendation.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::codebook::{Question, QuestionKind, Survey};
 use crate::dataset::{Asked, Column as DataColumn, Dataset};
@@ -309,33 +308,12 @@ pub fn sections_tables_of(
     options: &SummaryOptions,
     threads: usize,
 ) -> Vec<Table> {
-    let next = AtomicUsize::new(0);
-    let summarize = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(section) = sections.get(i) else {
-                return done;
-            };
-            done.push((i, section_tables_of(survey, data, section, options)));
-        }
-    };
-    let mut done = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads.min(sections.len()))
-            .map(|_| scope.spawn(summarize))
-            .collect();
-        let mut done = summarize();
-        for helper in helpers {
-            done.extend(
-                helper
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            );
-        }
-        done
-    });
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().flat_map(|(_, tables)| tables).collect()
+    crate::parallel::map_in_order(sections, threads, |section| {
+        section_tables_of(survey, data, section, options)
+    })
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// `section_tables` of rows or counts: the same tables, figure for figure.

@@ -381,7 +381,7 @@ fn import_streamed(
         opened.head.sha256 = ingest::sha256_file(file)?;
     }
     let segment = how.stream_segment.unwrap_or(ingest::stream::SEGMENT_BYTES);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = crate::parallel::threads();
     let mut warnings = Vec::new();
     let outcome = std::thread::scope(|scope| {
         let hashing = opened.head.sha256.is_empty().then(|| {

@@ -115,7 +115,7 @@ fn count_files(
     files: &[PathBuf],
 ) -> anyhow::Result<Counts> {
     let mut counts = Counts::new(&survey.codebook);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = crate::parallel::threads();
     let files = ingest::collect_input_files(files)?;
     let progress = Progress::files(files.len() as u64);
     for (i, file) in files.iter().enumerate() {
@@ -301,9 +301,12 @@ fn summarize_responses(
         }),
     };
     let mut tables = vec![summary::overview_of(survey, &data)];
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     tables.extend(summary::sections_tables_of(
-        survey, &data, &sections, &options, threads,
+        survey,
+        &data,
+        &sections,
+        &options,
+        crate::parallel::threads(),
     ));
     let mut filters = Vec::new();
     for (name, values) in [

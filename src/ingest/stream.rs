@@ -361,6 +361,22 @@ impl Chunk {
     }
 
     /// Rows accepted so far.
+    /// Makes a chunk read ready to merge, on its own thread: its tallies added into its
+    /// counters and its fingerprints sorted.
+    fn finish(&mut self, plan: &Plan) {
+        let width = plan.layout.width;
+        let tally_len = plan.level_values * plan.tally_width;
+        for (cell, tallied) in self.tallied.iter_mut().enumerate() {
+            add_tally(
+                plan,
+                &mut self.counters[cell * width..(cell + 1) * width],
+                &mut self.level_tallies[cell * tally_len..(cell + 1) * tally_len],
+                tallied,
+            );
+        }
+        self.fingerprints.sort_unstable();
+    }
+
     fn accepted(&self) -> usize {
         self.data_rows - self.rejected
     }
@@ -432,25 +448,10 @@ pub fn count_file(
 
 /// Adds a chunk's counts and numbers into `counts` as source `source`, the numbers' positions
 /// moved on by `positions_from`.
-fn merge_chunk(
-    plan: &Plan,
-    counts: &mut Counts,
-    source: u32,
-    mut chunk: Chunk,
-    positions_from: u64,
-) {
+fn merge_chunk(plan: &Plan, counts: &mut Counts, source: u32, chunk: Chunk, positions_from: u64) {
     let codebook = &plan.survey.codebook;
     let (waves, roles) = (codebook.waves.len(), codebook.roles.len());
     let width = plan.layout.width;
-    let tally_len = plan.level_values * plan.tally_width;
-    for (cell, tallied) in chunk.tallied.iter_mut().enumerate() {
-        add_tally(
-            plan,
-            &mut chunk.counters[cell * width..(cell + 1) * width],
-            &mut chunk.level_tallies[cell * tally_len..(cell + 1) * tally_len],
-            tallied,
-        );
-    }
     let pilots: Vec<u32> = chunk.pilots.iter().map(|p| counts.pilot_index(p)).collect();
     let key_of = |cell: usize| CellKey {
         source,
@@ -865,7 +866,7 @@ fn count_segments(
             }
             spans.push((i, chunk.began_at, chunk.stopped_at));
         }
-        chunk.fingerprints.sort_unstable();
+        chunk.finish(plan);
         Ok(Some((chunk, spans)))
     };
     let results: Vec<_> = std::thread::scope(|scope| {
@@ -1622,7 +1623,7 @@ fn read_chunk<S: RowSink>(
     if !read_segment(path, start, end, &mut chunk, &mut reader, sink)? {
         return Ok(None);
     }
-    chunk.fingerprints.sort_unstable();
+    chunk.finish(plan);
     Ok(Some(chunk))
 }
 
