@@ -360,7 +360,6 @@ impl Chunk {
         }
     }
 
-    /// Rows accepted so far.
     /// Makes a chunk read ready to merge, on its own thread: its tallies added into its
     /// counters and its fingerprints sorted.
     fn finish(&mut self, plan: &Plan) {
@@ -377,6 +376,7 @@ impl Chunk {
         self.fingerprints.sort_unstable();
     }
 
+    /// Rows accepted so far.
     fn accepted(&self) -> usize {
         self.data_rows - self.rejected
     }
