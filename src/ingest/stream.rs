@@ -1054,7 +1054,7 @@ struct Reader<'a> {
     wave: usize,
     role: usize,
     ok: bool,
-    /// Whether `plain_record` may take its AVX2 build: asked once, not for every record.
+    /// Whether `read_segment` may take its AVX2 build: asked once, not for every segment.
     #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     avx2: bool,
 }
@@ -1190,47 +1190,11 @@ impl<'a> Reader<'a> {
     /// Reads the record at `data[at..]` cell by cell as it finds them, without splitting it
     /// first, when it is plain: one field per column, a respondent id, and quotes only around
     /// whole fields. The fields' ends are found 64 bytes at a time, from masks of the block's
-    /// commas, quotes and line ends; quotes are paired by a prefix XOR, as in simdjson. A quote
-    /// that csv-core would read otherwise (one inside an unquoted field, or bytes after a
-    /// closing quote) makes the record not plain.
-    fn plain_record(
-        &mut self,
-        data: &[u8],
-        at: usize,
-        eof: bool,
-        scratch: &mut Vec<u8>,
-        pilots: &mut Vec<String>,
-    ) -> Plain {
-        #[cfg(target_arch = "x86_64")]
-        if self.avx2 {
-            // SAFETY: the processor has AVX2, BMI1 and BMI2, as `has_avx2` found.
-            return unsafe { self.plain_record_avx2(data, at, eof, scratch, pilots) };
-        }
-        self.plain_record_with(data, at, eof, scratch, pilots, split::classify)
-    }
-
-    /// `plain_record` compiled for processors with AVX2, BMI1 and BMI2 (most since 2013): the
-    /// blocks classified 32 bytes at a time, and the masks' bits found and cleared in one
-    /// instruction each.
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2,bmi1,bmi2")]
-    unsafe fn plain_record_avx2(
-        &mut self,
-        data: &[u8],
-        at: usize,
-        eof: bool,
-        scratch: &mut Vec<u8>,
-        pilots: &mut Vec<String>,
-    ) -> Plain {
-        self.plain_record_with(data, at, eof, scratch, pilots, |block| {
-            // SAFETY: this function runs only where AVX2 is.
-            unsafe { split::classify_avx2(block) }
-        })
-    }
-
-    /// `plain_record`'s work, with `classify` for the blocks.
+    /// commas, quotes and line ends (`classify`); quotes are paired by a prefix XOR, as in
+    /// simdjson. A quote that csv-core would read otherwise (one inside an unquoted field, or
+    /// bytes after a closing quote) makes the record not plain.
     #[inline(always)]
-    fn plain_record_with(
+    fn plain_record(
         &mut self,
         data: &[u8],
         at: usize,
@@ -1640,6 +1604,44 @@ fn read_segment<S: RowSink>(
     reader: &mut Reader,
     sink: &mut S,
 ) -> Result<bool> {
+    #[cfg(target_arch = "x86_64")]
+    if reader.avx2 {
+        // SAFETY: the processor has AVX2, BMI1 and BMI2, as `has_avx2` found.
+        return unsafe { read_segment_avx2(path, start, end, chunk, reader, sink) };
+    }
+    read_segment_with(path, start, end, chunk, reader, sink, split::classify)
+}
+
+/// `read_segment` compiled for processors with AVX2, BMI1 and BMI2 (most since 2013): the
+/// blocks of its records classified 32 bytes at a time, and the masks' bits found and
+/// cleared in one instruction each.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,bmi1,bmi2")]
+unsafe fn read_segment_avx2<S: RowSink>(
+    path: &Path,
+    start: u64,
+    end: u64,
+    chunk: &mut Chunk,
+    reader: &mut Reader,
+    sink: &mut S,
+) -> Result<bool> {
+    read_segment_with(path, start, end, chunk, reader, sink, |block| {
+        // SAFETY: this function runs only where AVX2 is.
+        unsafe { split::classify_avx2(block) }
+    })
+}
+
+/// `read_segment`'s work, with `classify` for the blocks of its records.
+#[inline(always)]
+fn read_segment_with<S: RowSink>(
+    path: &Path,
+    start: u64,
+    end: u64,
+    chunk: &mut Chunk,
+    reader: &mut Reader,
+    sink: &mut S,
+    classify: impl Fn(&[u8; 64]) -> split::Classes,
+) -> Result<bool> {
     let plan = reader.plan;
     let codebook = &plan.survey.codebook;
     let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
@@ -1679,7 +1681,7 @@ fn read_segment<S: RowSink>(
         let mut rejected_raw = None;
         let plain = loop {
             let (data, at, eof) = splitter.window();
-            match reader.plain_record(data, at, eof, &mut scratch, &mut chunk.pilots) {
+            match reader.plain_record(data, at, eof, &mut scratch, &mut chunk.pilots, &classify) {
                 Plain::Record {
                     content,
                     end,
