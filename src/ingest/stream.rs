@@ -112,11 +112,11 @@ struct Plan<'a> {
     layout: Layout,
     /// Each level question, its first counter (the missing slot) and its number of levels.
     level_questions: Vec<(usize, usize, usize)>,
-    /// A row's levels are tallied (`tally_levels`) as `level_values` rows of `tally_width`
-    /// bytes: one more than the most levels of a question, by the questions rounded up to a
-    /// multiple of 16.
-    level_values: usize,
+    /// A row's levels are tallied (`tally_levels`) per cell in `tally_len` bytes: a row of
+    /// `tally_width` bytes (the questions rounded up to a multiple of 16) for each level value,
+    /// 0 (missing) to the most levels of a question.
     tally_width: usize,
+    tally_len: usize,
     other_questions: Vec<usize>,
     /// Each consent question and the questions it gates.
     gates: Vec<(usize, Vec<usize>)>,
@@ -275,7 +275,9 @@ pub fn open<'a>(
     let level_values = level_questions
         .iter()
         .map(|(_, _, levels)| levels + 1)
-        .max();
+        .max()
+        .unwrap_or(0);
+    let tally_width = codebook.questions.len().div_ceil(16).max(1) * 16;
     let mut gates = Vec::new();
     for gate in &codebook.consent_gates {
         if !matches!(layout.slots.get(gate.question), Some(Slots::Levels { .. })) {
@@ -315,8 +317,8 @@ pub fn open<'a>(
             .collect(),
         layout,
         level_questions,
-        level_values: level_values.unwrap_or(0),
-        tally_width: codebook.questions.len().div_ceil(16).max(1) * 16,
+        tally_width,
+        tally_len: level_values * tally_width,
         other_questions,
         gates,
         separators: Platform::Generic.layout(&[]).separators,
@@ -363,8 +365,7 @@ impl Chunk {
     /// Makes a chunk read ready to merge, on its own thread: its tallies added into its
     /// counters and its fingerprints sorted.
     fn finish(&mut self, plan: &Plan) {
-        let width = plan.layout.width;
-        let tally_len = plan.level_values * plan.tally_width;
+        let (width, tally_len) = (plan.layout.width, plan.tally_len);
         for (cell, tallied) in self.tallied.iter_mut().enumerate() {
             add_tally(
                 plan,
@@ -759,19 +760,10 @@ fn any_repeated(lists: &[&[u64]], threads: usize) -> bool {
                 || parts[i + 1..].iter().any(|later| share_any(part, later))
         })
     };
-    if threads == 1 {
-        return check(0);
-    }
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (1..threads)
-            .map(|part| scope.spawn(move || check(part)))
-            .collect();
-        let mine = check(0);
-        // A thread that failed cannot vouch for its range: the file goes to the exact path.
-        handles
-            .into_iter()
-            .fold(mine, |any, h| h.join().unwrap_or(true) || any)
-    })
+    let parts: Vec<usize> = (0..threads).collect();
+    crate::parallel::map_in_order(&parts, threads, |&part| check(part))
+        .into_iter()
+        .any(|repeated| repeated)
 }
 
 /// Whether two sorted lists have a value in common, in one pass over both. The steps are
@@ -1030,7 +1022,8 @@ struct Reader<'a> {
     short_levels: Vec<[u8; SHORT_SLOTS]>,
     level_caches: Vec<Cache<u8>>,
     values: Vec<Cache<Option<Code>>>,
-    /// The row: each level question's level (0 missing), the other questions' codes.
+    /// The row: each level question's level (0 missing; as many bytes as a tally's row, the
+    /// questions without levels 0), the other questions' codes.
     levels: Vec<u8>,
     codes: Vec<Code>,
     /// The fingerprint of the row's respondent id, None while it has none.
@@ -1366,13 +1359,8 @@ impl<'a> Reader<'a> {
                 at += usize::from(taken);
                 offset += usize::from(taken);
             }
-            // One cell: the usable ends from its start on (all of them when it began in the
-            // block before).
-            let rest = match offset {
-                0..64 => usable & (u64::MAX << offset),
-                64 => 0,
-                _ => usable,
-            };
+            // One cell: the usable ends from its start on.
+            let rest = ends_from(usable, offset);
             if read == run || rest == 0 {
                 break;
             }
@@ -1390,12 +1378,7 @@ impl<'a> Reader<'a> {
             offset = at.wrapping_sub(block_at);
         }
         // The ends read are those before the next field's start.
-        let left = match offset {
-            0..64 => ends & (u64::MAX << offset),
-            64 => 0,
-            _ => ends,
-        };
-        (left, column + read, at)
+        (ends_from(ends, offset), column + read, at)
     }
 
     /// Reads column `j`'s field as it stands in a plain record, quotes included; free text not
@@ -1451,6 +1434,16 @@ const fn four_short_cells() -> [u32; 256] {
         ends += 1;
     }
     table
+}
+
+/// The `ends` of a block at or after bit `offset`: none past the block's end (64), all of them
+/// when `offset` wrapped below 0 (a field that began in the block before).
+fn ends_from(ends: u64, offset: usize) -> u64 {
+    match offset {
+        0..64 => ends & (u64::MAX << offset),
+        64 => 0,
+        _ => ends,
+    }
 }
 
 /// Where an empty or one-byte cell has its level in its column's `Reader::short_levels`.
@@ -1782,11 +1775,9 @@ fn read_segment_with<S: RowSink>(
         chunk.without_consent += usize::from(discarded);
         let cell = (pilot * waves + wave) * roles + role;
         let cell_counters = cell * stride..(cell + 1) * stride;
-        if chunk.counters.len() < cell_counters.end {
-            chunk.counters.resize(cell_counters.end, 0);
-        }
-        let tally_len = plan.level_values * plan.tally_width;
+        let tally_len = plan.tally_len;
         if chunk.tallied.len() <= cell {
+            chunk.counters.resize(cell_counters.end, 0);
             chunk.tallied.resize(cell + 1, 0);
             chunk.level_tallies.resize((cell + 1) * tally_len, 0);
         }

@@ -74,18 +74,15 @@ pub fn display(cell: &Cell, kind: ColumnKind) -> String {
 /// exponent), in a fraction of its time: ryu finds the same shortest digits, and its rare
 /// exponent forms are left to `Display`. Kept in `text` when written there.
 fn shortest<'a>(x: f64, digits: &'a mut ryu::Buffer, text: &'a mut String) -> &'a str {
-    if !x.is_finite() {
-        text.clear();
-        let _ = write!(text, "{x}");
-        return text;
+    if x.is_finite() {
+        let formatted = digits.format_finite(x);
+        if !formatted.contains('e') {
+            return formatted.strip_suffix(".0").unwrap_or(formatted);
+        }
     }
-    let formatted = digits.format_finite(x);
-    if formatted.contains('e') {
-        text.clear();
-        let _ = write!(text, "{x}");
-        return text;
-    }
-    formatted.strip_suffix(".0").unwrap_or(formatted)
+    text.clear();
+    let _ = write!(text, "{x}");
+    text
 }
 
 /// The rejected-rows file: the source row, the reasons, then the row's fields as read
