@@ -523,6 +523,51 @@ proptest! {
     ) {
         prop_assert_eq!(split_records(&bytes, capacity), csv_records(&bytes));
     }
+
+    /// A file read through maps of a few bytes at a time, from any byte on, gives the records
+    /// (and their offsets) the buffered splitter gives, and stops on the same record too long
+    /// to hold: each map starts at the first byte not yet split.
+    #[test]
+    fn a_mapped_file_splits_as_a_buffered_one(
+        bytes in proptest::collection::vec(
+            // Line ends rare enough for some records to be longer than `max_record`.
+            prop_oneof![30 => Just(b'a'), 10 => Just(b','), 3 => Just(b'"'), 1 => Just(b'\r'), 1 => Just(b'\n'), 1 => any::<u8>()],
+            1..600,
+        ),
+        from in any::<proptest::sample::Index>(),
+        window in 1u64..300,
+        max_record in 64usize..200,
+    ) {
+        let from = from.index(bytes.len());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("export.csv");
+        std::fs::write(&path, &bytes).unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        let mapped = Splitter::mapped(file, from as u64, window, max_record).unwrap();
+        let buffered = Splitter::new(&bytes[from..], 64, max_record);
+        prop_assert_eq!(offsets_and_records(mapped), offsets_and_records(buffered));
+    }
+}
+
+/// A record's offset and fields.
+type SplitRecord = (u64, Vec<Vec<u8>>);
+
+/// Each record's offset and fields, then whether the splitter ended without an error.
+fn offsets_and_records<R: std::io::Read>(mut splitter: Splitter<R>) -> (Vec<SplitRecord>, bool) {
+    let mut record = Record::default();
+    let mut out = Vec::new();
+    loop {
+        let offset = match splitter.next_start() {
+            Ok(Some(offset)) => offset,
+            Ok(None) => return (out, true),
+            Err(_) => return (out, false),
+        };
+        match splitter.next_record(&mut record) {
+            Ok(Some(fields)) => out.push((offset, fields.iter().map(<[u8]>::to_vec).collect())),
+            Ok(None) => return (out, true),
+            Err(_) => return (out, false),
+        }
+    }
 }
 
 /// A respondent id that a spreadsheet would read as a formula is refused by the fast path as

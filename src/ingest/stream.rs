@@ -44,10 +44,14 @@ const PREFIX_LINES: usize = 32;
 /// Files smaller than this are best counted in one piece: threads would cost more than they
 /// save.
 pub const MIN_PARALLEL: u64 = 4 << 20;
-/// The read buffer of each segment, and the longest record it may grow to hold (a longer one is
-/// left to the in-memory path, which refuses fields over `MAX_FIELD_BYTES`).
+/// The read buffer of each segment where the file cannot be mapped, and the longest record a
+/// segment may hold in view (a longer one is left to the in-memory path, which refuses fields
+/// over `MAX_FIELD_BYTES`).
 const BLOCK: usize = 1 << 20;
 const MAX_RECORD: usize = 4 << 20;
+/// How much of the file a segment maps at once, where it can be mapped: a segment and the
+/// record it reads on into, most of the time.
+const MAP_WINDOW: u64 = 8 << 20;
 /// Distinct raw values remembered per column; past this, values are parsed each time.
 const CACHE_LIMIT: usize = 256;
 
@@ -1677,10 +1681,16 @@ fn read_segment_with<S: RowSink>(
 ) -> Result<bool> {
     let plan = reader.plan;
     let codebook = &plan.survey.codebook;
-    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
-    file.seek(SeekFrom::Start(start))
-        .map_err(|e| Error::io(path, e))?;
-    let mut splitter = Splitter::new(file, BLOCK, MAX_RECORD);
+    let open = || File::open(path).map_err(|e| Error::io(path, e));
+    let mut splitter = match Splitter::mapped(open()?, start, MAP_WINDOW, MAX_RECORD) {
+        Ok(mapped) => mapped,
+        Err(_) => {
+            let mut file = open()?;
+            file.seek(SeekFrom::Start(start))
+                .map_err(|e| Error::io(path, e))?;
+            Splitter::new(file, BLOCK, MAX_RECORD)
+        }
+    };
     let width = plan.actions.len();
     let stride = plan.layout.width;
     let (waves, roles) = (codebook.waves.len(), codebook.roles.len());
