@@ -274,7 +274,10 @@ impl<R: Read> Splitter<R> {
                     *map = map_window(file, *from + self.consumed, *window, *len)?;
                 }
                 self.filled = map.len().min(self.start + self.max_record);
-                self.eof = *from + self.consumed + self.filled as u64 == *len;
+                // The end of the input is seen as a buffer of `max_record` bytes would see it:
+                // only when the bytes from the record not yet split fill less than all of it.
+                self.eof = *from + self.consumed + self.filled as u64 == *len
+                    && self.filled - self.start < self.max_record;
                 return Ok(());
             }
         };
