@@ -164,6 +164,11 @@ impl Scope {
         })
     }
 
+    /// Whether every response is in scope: no role, wave or pilot was named.
+    pub fn keeps_all(&self) -> bool {
+        self.roles.is_empty() && self.waves.is_empty() && self.pilots.is_empty()
+    }
+
     /// Whether a response of this role, wave and pilot is in scope.
     pub fn keeps(&self, role: u8, wave: u8, pilot: &str) -> bool {
         (self.roles.is_empty() || self.roles.contains(&(role as usize)))

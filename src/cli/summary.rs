@@ -268,6 +268,7 @@ fn summarize_responses(
             rows = kept;
             Responses::Rows(&rows)
         }
+        Responses::Counts(all) if scope.keeps_all() => Responses::Counts(all),
         Responses::Counts(all) => {
             counts = all.filter(|k| scope.keeps(k.role, k.wave, &all.pilot_ids[k.pilot as usize]));
             Responses::Counts(&counts)
