@@ -295,7 +295,9 @@ pub fn section_tables(
     section: &Section,
     options: &SummaryOptions,
 ) -> Vec<Table> {
-    section_tables_of(survey, &Responses::Rows(data), section, options)
+    let data = Responses::Rows(data);
+    let groups = Groups::of(survey, &data, options.by);
+    section_tables_of(survey, &data, &groups, section, options)
 }
 
 /// Every section's `section_tables_of`, in order, the sections shared among up to `threads`
@@ -308,28 +310,46 @@ pub fn sections_tables_of(
     options: &SummaryOptions,
     threads: usize,
 ) -> Vec<Table> {
+    let groups = Groups::of(survey, data, options.by);
     crate::parallel::map_in_order(sections, threads, |section| {
-        section_tables_of(survey, data, section, options)
+        section_tables_of(survey, data, &groups, section, options)
     })
     .into_iter()
     .flatten()
     .collect()
 }
 
-/// `section_tables` of rows or counts: the same tables, figure for figure.
-pub fn section_tables_of(
+/// The groups a summary's rows are in: their labels in display order, and each one's units
+/// (rows or cells), listed once for every question of every section to look at.
+struct Groups {
+    labels: Vec<String>,
+    members: Vec<Vec<usize>>,
+}
+
+impl Groups {
+    fn of(survey: &Survey, data: &Responses, by: Option<GroupBy>) -> Groups {
+        let (labels, group_of) = groups_of(survey, data, by);
+        let mut members = vec![Vec::new(); labels.len()];
+        for (unit, &g) in group_of.iter().enumerate() {
+            members[g].push(unit);
+        }
+        Groups { labels, members }
+    }
+}
+
+/// `section_tables` of rows or counts, in `groups`: the same tables, figure for figure.
+fn section_tables_of(
     survey: &Survey,
     data: &Responses,
+    groups: &Groups,
     section: &Section,
     options: &SummaryOptions,
 ) -> Vec<Table> {
     let codebook = &survey.codebook;
-    let (group_labels, group_of) = groups_of(survey, data, options.by);
-    // Each group's units, listed once: every question then looks at its group's units only.
-    let mut members = vec![Vec::new(); group_labels.len()];
-    for (unit, &g) in group_of.iter().enumerate() {
-        members[g].push(unit);
-    }
+    let Groups {
+        labels: group_labels,
+        members,
+    } = groups;
     let weighted = data.weighted();
     let weighting = match data {
         Responses::Rows(rows) => weighting_note(survey, rows),
