@@ -1668,7 +1668,7 @@ fn read_chunk<S: RowSink>(
 
 /// Adds the records that start in `start..end` to `chunk`, reading past `end` to finish the
 /// last, and gives each accepted row to `sink`; `chunk.began_at` and `chunk.stopped_at` are
-/// set for this segment, and its fingerprints left unsorted. `reader` may have read other
+/// set for this segment. `reader` may have read other
 /// segments: it keeps the values it has met. False when the file is not for the fast path (a
 /// field that is not UTF-8 or holds a NUL byte, or a record too long).
 fn read_segment<S: RowSink>(
@@ -1885,7 +1885,15 @@ fn read_segment_with<S: RowSink>(
             }
         }
         counters[0] += 1;
-        tally_levels(tally, levels);
+        #[cfg(target_arch = "x86_64")]
+        if reader.avx2 {
+            // SAFETY: the processor has AVX2, as `has_avx2` found.
+            unsafe { tally_levels_avx2(tally, levels) };
+        } else {
+            tally_levels_baseline(tally, levels);
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        tally_levels_baseline(tally, levels);
         *tallied += 1;
         if *tallied == u8::MAX {
             add_tally(plan, counters, tally, tallied);
@@ -1928,6 +1936,7 @@ fn read_segment_with<S: RowSink>(
 /// Compared a level at a time for 16 questions at once (the compiler makes these loops SIMD
 /// instructions), a row of 40 questions takes a third fewer instructions, and the 1M-row
 /// summary 8% less time on one core.
+#[inline(always)]
 fn tally_levels(tally: &mut [u8], levels: &[u8]) {
     for (row, counts) in tally.chunks_exact_mut(levels.len()).enumerate() {
         let value = row as u8 + 1;
@@ -1937,6 +1946,21 @@ fn tally_levels(tally: &mut [u8], levels: &[u8]) {
             }
         }
     }
+}
+
+/// `tally_levels` for any processor, called rather than inlined: inlined into the record
+/// reader, it was not made SIMD instructions (438 M instructions at 100k rows, not 377 M).
+#[inline(never)]
+fn tally_levels_baseline(tally: &mut [u8], levels: &[u8]) {
+    tally_levels(tally, levels)
+}
+
+/// `tally_levels` compiled for AVX2, 32 questions compared at once where a row has that many
+/// (365.8 -> 362.5 M instructions at 100k rows of 40 questions).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn tally_levels_avx2(tally: &mut [u8], levels: &[u8]) {
+    tally_levels(tally, levels)
 }
 
 /// Adds a cell's level `tally` of `tallied` rows into its `counters`, and clears it.
