@@ -737,7 +737,7 @@ pub struct Imported {
 
 /// Respondents' fingerprints, in lists by their top byte. Whether one is met twice is then
 /// found a list at a time, in a hash table that stays in cache: sorting each thread's
-/// fingerprints and merging the lists took 12 ms of the 1M-row summary's wall time, this 4.
+/// fingerprints and merging the lists took 12 ms of the 1M-row summary's wall time, this 3.
 struct Fingerprints {
     lists: Vec<Vec<u64>>,
 }
@@ -1670,9 +1670,9 @@ fn read_chunk<S: RowSink>(
 
 /// Adds the records that start in `start..end` to `chunk`, reading past `end` to finish the
 /// last, and gives each accepted row to `sink`; `chunk.began_at` and `chunk.stopped_at` are
-/// set for this segment. `reader` may have read other
-/// segments: it keeps the values it has met. False when the file is not for the fast path (a
-/// field that is not UTF-8 or holds a NUL byte, or a record too long).
+/// set for this segment. `reader` may have read other segments: it keeps the values it has
+/// met. False when the file is not for the fast path (a field that is not UTF-8 or holds a
+/// NUL byte, or a record too long).
 fn read_segment<S: RowSink>(
     path: &Path,
     start: u64,
@@ -1932,10 +1932,10 @@ fn read_segment_with<S: RowSink>(
 
 /// Adds a row's `levels` (one byte per question, as many as `tally` has columns) to a cell's
 /// `tally`: in each row of the tally, the questions at that level, from level 1 (missing
-/// answers, level 0, are left for `add_tally` to count). Rows fall into cells at
-/// random, and adding each level to its counter made a read and write of scattered memory per
-/// question, a tenth of the summary's time on 40 questions, most of it waiting for memory.
-/// Compared a level at a time for 16 questions at once (the compiler makes these loops SIMD
+/// answers, level 0, are left for `add_tally` to count). Rows fall into cells at random, and
+/// adding each level to its counter made a read and write of scattered memory per question,
+/// a tenth of the summary's time on 40 questions, most of it waiting for memory. Compared a
+/// level at a time for 16 questions at once (the compiler makes these loops SIMD
 /// instructions), a row of 40 questions takes a third fewer instructions, and the 1M-row
 /// summary 8% less time on one core.
 #[inline(always)]
