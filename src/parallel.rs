@@ -40,9 +40,11 @@ pub fn map_in_order<T: Sync, R: Send>(
     done.into_iter().map(|(_, result)| result).collect()
 }
 
-/// The threads this machine runs at once (1 if it cannot tell).
+/// The threads this machine runs at once (1 if it cannot tell), asked once: the standard
+/// library reads the process's cgroup files each time, and a summary asks three times.
 pub fn threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 #[cfg(test)]

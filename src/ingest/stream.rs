@@ -1686,7 +1686,15 @@ fn read_segment<S: RowSink>(
         // SAFETY: the processor has AVX2, BMI1 and BMI2, as `has_avx2` found.
         return unsafe { read_segment_avx2(path, start, end, chunk, reader, sink) };
     }
-    read_segment_with(path, start, end, chunk, reader, sink, split::classify)
+    read_segment_with(
+        path,
+        start,
+        end,
+        chunk,
+        reader,
+        sink,
+        (split::classify, tally_levels_baseline),
+    )
 }
 
 /// `read_segment` compiled for processors with AVX2, BMI1 and BMI2 (most since 2013): the
@@ -1702,13 +1710,14 @@ unsafe fn read_segment_avx2<S: RowSink>(
     reader: &mut Reader,
     sink: &mut S,
 ) -> Result<bool> {
-    read_segment_with(path, start, end, chunk, reader, sink, |block| {
-        // SAFETY: this function runs only where AVX2 is.
-        unsafe { split::classify_avx2(block) }
-    })
+    // SAFETY (both): this function runs only where AVX2 is.
+    let classify = |block: &[u8; 64]| unsafe { split::classify_avx2(block) };
+    let tally = |tally: &mut [u8], levels: &[u8]| unsafe { tally_levels_avx2(tally, levels) };
+    read_segment_with(path, start, end, chunk, reader, sink, (classify, tally))
 }
 
-/// `read_segment`'s work, with `classify` for the blocks of its records.
+/// `read_segment`'s work, with `classify` for the blocks of its records and `tally` for its
+/// rows' levels (`tally_levels`), each built for the processor.
 #[inline(always)]
 fn read_segment_with<S: RowSink>(
     path: &Path,
@@ -1717,7 +1726,10 @@ fn read_segment_with<S: RowSink>(
     chunk: &mut Chunk,
     reader: &mut Reader,
     sink: &mut S,
-    classify: impl Fn(&[u8; 64]) -> split::Classes,
+    (classify, tally): (
+        impl Fn(&[u8; 64]) -> split::Classes,
+        impl Fn(&mut [u8], &[u8]),
+    ),
 ) -> Result<bool> {
     let plan = reader.plan;
     let codebook = &plan.survey.codebook;
@@ -1871,13 +1883,13 @@ fn read_segment_with<S: RowSink>(
             chunk.tallied.resize(cell + 1, 0);
             chunk.level_tallies.resize((cell + 1) * tally_len, 0);
         }
-        let tally = &mut chunk.level_tallies[cell * tally_len..(cell + 1) * tally_len];
+        let cell_tally = &mut chunk.level_tallies[cell * tally_len..(cell + 1) * tally_len];
         let tallied = &mut chunk.tallied[cell];
         let counters = &mut chunk.counters[cell_counters.clone()];
         if counters[0] == u16::MAX {
             // The tally's rows are among those counted: added first, no counter passes the
             // row count.
-            add_tally(plan, counters, tally, tallied);
+            add_tally(plan, counters, cell_tally, tallied);
             if chunk.overflow.len() < cell_counters.end {
                 chunk.overflow.resize(cell_counters.end, 0);
             }
@@ -1887,18 +1899,10 @@ fn read_segment_with<S: RowSink>(
             }
         }
         counters[0] += 1;
-        #[cfg(target_arch = "x86_64")]
-        if reader.avx2 {
-            // SAFETY: the processor has AVX2, as `has_avx2` found.
-            unsafe { tally_levels_avx2(tally, levels) };
-        } else {
-            tally_levels_baseline(tally, levels);
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        tally_levels_baseline(tally, levels);
+        tally(cell_tally, levels);
         *tallied += 1;
         if *tallied == u8::MAX {
-            add_tally(plan, counters, tally, tallied);
+            add_tally(plan, counters, cell_tally, tallied);
         }
         for &q in &plan.other_questions {
             match (plan.layout.slots[q], codes[q]) {
